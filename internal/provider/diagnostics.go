@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/tooljet/terraform-provider-tooljet/internal/client"
+)
+
+// configureData checks the value that the provider's Configure handed over.
+// It is nil while Terraform validates the configuration before the provider
+// is configured; the resource then has nothing to do.
+func configureData(value any, diags *diag.Diagnostics) *providerData {
+	if value == nil {
+		return nil
+	}
+	data, ok := value.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; "+
+				"please report it.", value))
+		return nil
+	}
+	return data
+}
+
+// addWriteError reports a failed create, update or delete of the instance
+// SSO object.
+func addWriteError(diags *diag.Diagnostics, operation string, err error) {
+	diags.AddError(fmt.Sprintf("Unable to %s ToolJet SSO settings", operation), errorDetail(err))
+}
+
+// addReadError reports a failed read.
+func addReadError(diags *diag.Diagnostics, what string, err error) {
+	diags.AddError("Unable to read ToolJet "+what, errorDetail(err))
+}
+
+func addWarnings(diags *diag.Diagnostics, warnings []string) {
+	for _, w := range warnings {
+		diags.AddWarning("ToolJet group sync", w)
+	}
+}
+
+// errorDetail turns an error into a diagnostic detail: what to do first,
+// then ToolJet's own message, which the client errors already order that way.
+func errorDetail(err error) string {
+	if client.IsLicenseRequired(err) {
+		return "ToolJet's license does not include OpenID Connect SSO (license field " +
+			"oidcEnabled), or it expired and ToolJet fell back to the basic plan, which switches " +
+			"SSO and group sync off. Install a license whose plan includes OIDC, then apply " +
+			"again.\n\n" + err.Error()
+	}
+	return err.Error()
+}
+
+// alreadyConfiguredError stops a create that would overwrite an instance
+// OIDC configuration made outside Terraform.
+type alreadyConfiguredError struct{ clientID string }
+
+func (e *alreadyConfiguredError) Error() string {
+	return fmt.Sprintf("ToolJet already has an instance OIDC configuration (client ID %q), "+
+		"and creating the resource would overwrite it. To manage it with Terraform, import it: "+
+		"terraform import tooljet_instance_oidc.<name> instance (or an import block with "+
+		"id = \"instance\"), then apply.", e.clientID)
+}
+
+var errInstanceOIDCGone = errors.New("the instance OIDC configuration was deleted in ToolJet " +
+	"while Terraform was updating it; run terraform apply again to create it")

@@ -1,0 +1,432 @@
+package ssostate
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/tooljet/terraform-provider-tooljet/internal/client"
+)
+
+// InstanceSettings are the instance OIDC values that tooljet_instance_oidc
+// manages. The instance mapping lives in Record.InstanceMapping.
+type InstanceSettings struct {
+	Name         string
+	ClientID     string
+	WellKnownURL string
+	GrantType    string
+	// ClientSecret is the secret to store, or nil to keep the stored one.
+	ClientSecret *string
+
+	GroupSyncEnabled bool
+	ClaimName        string
+}
+
+// Draft is a change to the instance OIDC configuration and group-sync table,
+// prepared by an operation from a fresh Snapshot.
+type Draft struct {
+	// Base is the state the change starts from. Operations must not modify
+	// it.
+	Base *Snapshot
+	// DefaultWorkspaceID is the ID of ToolJet's default workspace.
+	DefaultWorkspaceID string
+
+	// Record is the record to store; it starts as a copy of Base.Record.
+	Record Record
+	// Instance, when not nil, replaces the instance settings.
+	Instance *InstanceSettings
+	// Enabled, when not nil, sets the instance OIDC on/off switch.
+	Enabled *bool
+	// RowEnabled sets workspaces' group-sync toggles.
+	RowEnabled map[string]bool
+	// ReplaceForeign lists workspaces whose row may lose entries that the
+	// provider did not write. Only the resource that showed the change in
+	// its plan sets it.
+	ReplaceForeign map[string]bool
+
+	warnings []string
+}
+
+// Warn adds a warning to the result of the change.
+func (d *Draft) Warn(format string, args ...any) {
+	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
+}
+
+func newDraft(base *Snapshot, defaultWorkspaceID string) *Draft {
+	return &Draft{
+		Base:               base,
+		DefaultWorkspaceID: defaultWorkspaceID,
+		Record:             base.Record.Clone(),
+		RowEnabled:         map[string]bool{},
+		ReplaceForeign:     map[string]bool{},
+	}
+}
+
+// instanceClaim is the instance claim name after the change.
+func (d *Draft) instanceClaim() string {
+	if d.Instance != nil {
+		if d.Instance.ClaimName == "" {
+			return DefaultClaimName
+		}
+		return d.Instance.ClaimName
+	}
+	return d.Base.InstanceClaimName()
+}
+
+// expectation is what a read-back must show for the write to count as
+// applied.
+type expectation struct {
+	configs *configsExpectation
+	enabled *bool
+	// rows maps a workspace ID to the row it must have; a nil value means
+	// only that the row must exist.
+	rows    map[string]*rowExpectation
+	deleted []string
+}
+
+type configsExpectation struct {
+	settings InstanceSettings
+	mapping  map[string]string
+	record   Record
+}
+
+type rowExpectation struct {
+	claimName string
+	mapping   map[string]string
+	enabled   bool
+}
+
+// build turns a draft into the PATCH body and the expectation for its
+// read-back. It returns a nil update when nothing would change.
+func (d *Draft) build() (*client.SSOUpdate, *expectation, error) {
+	update := &client.SSOUpdate{Type: client.SSOTypeOpenID}
+	expect := &expectation{rows: map[string]*rowExpectation{}}
+	changed := false
+
+	if d.Enabled != nil && (*d.Enabled != d.Base.Enabled || !d.Base.Exists) {
+		update.Enabled = d.Enabled
+		expect.enabled = d.Enabled
+		changed = true
+	}
+
+	items, rowsChanged, err := d.buildRows(expect)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := d.checkEnabledWorkspace(expect); err != nil {
+		return nil, nil, err
+	}
+	if rowsChanged {
+		update.GroupSyncs = items
+		changed = true
+	}
+
+	if d.configsChanged() {
+		configs, settings, err := d.buildConfigs()
+		if err != nil {
+			return nil, nil, err
+		}
+		update.Configs = configs
+		expect.configs = &configsExpectation{
+			settings: settings,
+			mapping:  maps.Clone(d.Record.InstanceMapping),
+			record:   d.Record.Clone(),
+		}
+		changed = true
+	}
+	if !changed {
+		return nil, expect, nil
+	}
+	return update, expect, nil
+}
+
+func (d *Draft) configsChanged() bool {
+	if d.Instance != nil {
+		return true
+	}
+	if !d.Base.RecordFound {
+		clean := d.Record.Clone()
+		clean.prune()
+		return len(clean.Workspaces) > 0 || len(clean.InstanceMapping) > 0 ||
+			clean.DefaultWorkspaceInherits
+	}
+	return !d.Record.Equal(d.Base.Record)
+}
+
+// buildRows computes the group-sync items. Workspaces whose row does not
+// change are sent with their ID only, which ToolJet's merge leaves as they
+// are; rows that the provider stops managing are left out, which deletes
+// them; rows the provider never managed are kept.
+func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, error) {
+	base := d.Base
+	workspaceIDs := map[string]bool{}
+	for id := range base.Rows {
+		workspaceIDs[id] = true
+	}
+	for id := range d.Record.Workspaces {
+		workspaceIDs[id] = true
+	}
+	if d.DefaultWorkspaceID != "" {
+		workspaceIDs[d.DefaultWorkspaceID] = true
+	}
+
+	var items []client.GroupSyncItem
+	var removed []string
+	changed := false
+	claim := d.instanceClaim()
+	for _, id := range slices.Sorted(maps.Keys(workspaceIDs)) {
+		current := base.Rows[id]
+		if !base.WantsRow(d.Record, id, d.DefaultWorkspaceID) {
+			if current == nil {
+				continue
+			}
+			if base.WantsRow(base.Record, id, d.DefaultWorkspaceID) {
+				removed = append(removed, id)
+				changed = true
+				continue
+			}
+			items = append(items, client.GroupSyncItem{OrganizationID: id})
+			expect.rows[id] = nil
+			continue
+		}
+
+		desired := Desired(d.Record, id, claim)
+		enabled, toggled := d.RowEnabled[id]
+		if !toggled {
+			enabled = current == nil || current.Enabled
+		}
+		if current != nil && current.ClaimName == desired.ClaimName && current.Enabled == enabled &&
+			SameAsRead(desired.Mapping, current.MappingRead) {
+			items = append(items, client.GroupSyncItem{OrganizationID: id})
+			expect.rows[id] = &rowExpectation{desired.ClaimName, desired.Mapping, enabled}
+			continue
+		}
+		if current != nil && !d.ReplaceForeign[id] {
+			before := Desired(base.Record, id, base.InstanceClaimName())
+			explained := maps.Clone(before.Mapping)
+			maps.Copy(explained, desired.Mapping)
+			if foreign := ForeignKeys(current.MappingRead, explained); len(foreign) > 0 {
+				return nil, false, &ForeignEntriesError{WorkspaceID: id, Keys: foreign}
+			}
+		}
+		claimName, groupMapping := desired.ClaimName, maps.Clone(desired.Mapping)
+		items = append(items, client.GroupSyncItem{
+			OrganizationID:  id,
+			ClaimName:       &claimName,
+			GroupMapping:    &groupMapping,
+			EnableGroupSync: &enabled,
+		})
+		expect.rows[id] = &rowExpectation{desired.ClaimName, desired.Mapping, enabled}
+		changed = true
+	}
+
+	if len(items) == 0 && len(removed) > 0 {
+		// ToolJet deletes rows only when the list is not empty, so the last
+		// row cannot be removed. Switch it off instead.
+		for _, id := range removed {
+			off := false
+			items = append(items, client.GroupSyncItem{OrganizationID: id, EnableGroupSync: &off})
+			current := base.Rows[id]
+			expect.rows[id] = &rowExpectation{current.ClaimName, nil, false}
+			d.Warn("ToolJet's API cannot remove the last workspace from the group sync table, "+
+				"so the provider switched group sync off for workspace %s instead of removing it.", id)
+		}
+		removed = nil
+	}
+	expect.deleted = removed
+	return items, changed, nil
+}
+
+// buildConfigs computes the whole configs object to send. ToolJet replaces
+// the stored object with it, so it carries every key ToolJet returned,
+// including the stored client secret, unless the change sets them.
+func (d *Draft) buildConfigs() (map[string]any, InstanceSettings, error) {
+	base := d.Base
+	if base.EnvManaged {
+		return nil, InstanceSettings{}, &EnvManagedError{}
+	}
+	configs := make(map[string]any, len(base.configs)+2)
+	for key, value := range base.configs {
+		if key == RecordReadKey || key == RecordKey {
+			continue
+		}
+		configs[camelize(key)] = value
+	}
+
+	settings := InstanceSettings{
+		Name:             base.Name,
+		ClientID:         base.ClientID,
+		WellKnownURL:     base.WellKnownURL,
+		GrantType:        base.GrantType,
+		GroupSyncEnabled: base.GroupSyncEnabled,
+		ClaimName:        base.ClaimName,
+	}
+	if d.Instance != nil {
+		settings = *d.Instance
+	}
+	if settings.ClientSecret == nil {
+		if err := secretKnown(base); err != nil {
+			return nil, InstanceSettings{}, err
+		}
+		stored := base.ClientSecret
+		settings.ClientSecret = &stored
+	}
+	if foreign := ForeignKeys(base.MappingRead, mergeMaps(base.Record.InstanceMapping,
+		d.Record.InstanceMapping)); len(foreign) > 0 && !d.ReplaceForeign[instanceKey] {
+		return nil, InstanceSettings{}, &ForeignEntriesError{Keys: foreign}
+	}
+
+	configs[keyName] = settings.Name
+	configs[keyClientID] = settings.ClientID
+	configs[keyClientSecret] = *settings.ClientSecret
+	configs[keyWellKnownURL] = settings.WellKnownURL
+	configs[keyGrantType] = settings.GrantType
+	configs[keyEnableGroupSync] = settings.GroupSyncEnabled
+	configs[keyClaimName] = settings.ClaimName
+	instanceMapping := map[string]any{}
+	for key, target := range d.Record.InstanceMapping {
+		instanceMapping[key] = target
+	}
+	configs[keyGroupMapping] = instanceMapping
+	record, err := d.Record.configValue()
+	if err != nil {
+		return nil, InstanceSettings{}, err
+	}
+	configs[RecordKey] = record
+	return configs, settings, nil
+}
+
+// checkEnabledWorkspace rejects a change that leaves instance group sync on
+// with no enabled workspace, unless the table was already in that state.
+// ToolJet's documentation requires at least one enabled workspace.
+func (d *Draft) checkEnabledWorkspace(expect *expectation) error {
+	on := d.Base.GroupSyncEnabled
+	if d.Instance != nil {
+		on = d.Instance.GroupSyncEnabled
+	}
+	if !on {
+		return nil
+	}
+	enabledAfter := 0
+	for id, want := range expect.rows {
+		if want != nil && want.enabled {
+			enabledAfter++
+		} else if want == nil && d.Base.Rows[id] != nil && d.Base.Rows[id].Enabled {
+			enabledAfter++
+		}
+	}
+	if enabledAfter > 0 {
+		return nil
+	}
+	enabledBefore := 0
+	for _, row := range d.Base.Rows {
+		if row.Enabled {
+			enabledBefore++
+		}
+	}
+	if d.Base.GroupSyncEnabled && enabledBefore == 0 {
+		d.Warn("Instance group sync is on, but no workspace in the group sync table has it " +
+			"enabled, so it has no effect. Enable it for at least one workspace.")
+		return nil
+	}
+	return &NoEnabledWorkspaceError{DefaultWorkspaceInherits: d.Record.DefaultWorkspaceInherits}
+}
+
+// NoEnabledWorkspaceError reports a change that would leave instance group
+// sync on with no workspace that has it enabled.
+type NoEnabledWorkspaceError struct {
+	DefaultWorkspaceInherits bool
+}
+
+func (e *NoEnabledWorkspaceError) Error() string {
+	return "This change would leave instance group sync on with no enabled workspace in the " +
+		"group sync table, and ToolJet requires at least one. Keep one workspace enabled " +
+		"(default_workspace_inherits = true on tooljet_instance_oidc, or a " +
+		"tooljet_workspace_group_sync with enabled = true), or switch instance group sync off " +
+		"with group_sync.enabled = false."
+}
+
+// instanceKey marks the instance mapping in Draft.ReplaceForeign.
+const instanceKey = ""
+
+// ReplaceForeignInstanceMapping lets the change drop entries of the instance
+// mapping that the provider did not write.
+func (d *Draft) ReplaceForeignInstanceMapping() { d.ReplaceForeign[instanceKey] = true }
+
+// secretKnown checks that writing the configs object back cannot wipe a
+// stored client secret the provider was not given. ToolJet replaces the
+// whole object, so a secret that ToolJet stores but does not return would
+// be lost.
+func secretKnown(base *Snapshot) error {
+	if base.ClientSecret != "" || base.ClientID == "" {
+		return nil
+	}
+	if base.GrantType != "" && base.GrantType != GrantTypeAuthorizationCode {
+		return nil
+	}
+	return &SecretUnknownError{}
+}
+
+func mergeMaps(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for key, value := range m {
+			out[key] = value
+		}
+	}
+	return out
+}
+
+// ForeignEntriesError reports mapping entries that the provider did not
+// write and cannot write back unchanged.
+type ForeignEntriesError struct {
+	// WorkspaceID is the workspace of the row, or "" for the instance
+	// mapping.
+	WorkspaceID string
+	// Keys are the IdP group names as ToolJet returns them.
+	Keys []string
+}
+
+func (e *ForeignEntriesError) Error() string {
+	keys := slices.Clone(e.Keys)
+	sort.Strings(keys)
+	quoted := make([]string, len(keys))
+	for i, key := range keys {
+		quoted[i] = fmt.Sprintf("%q", key)
+	}
+	where := "the instance group mapping"
+	if e.WorkspaceID != "" {
+		where = fmt.Sprintf("the group mapping of workspace %s", e.WorkspaceID)
+	}
+	return fmt.Sprintf("%s has entries that this provider did not write: %s. ToolJet returns "+
+		"IdP group names rewritten (lower-cased, with \"_\" before each capital letter), so the "+
+		"provider cannot write these entries back with their exact spelling and would break "+
+		"them. Manage each of them in Terraform (a tooljet_group_mapping resource, or the "+
+		"group_mapping of the resource that owns this mapping, spelled as the IdP sends it) or "+
+		"remove them in ToolJet's UI, then apply again.", where, strings.Join(quoted, ", "))
+}
+
+// SecretUnknownError reports that the configs object cannot be written back
+// without the client secret, which ToolJet did not return.
+type SecretUnknownError struct{}
+
+func (e *SecretUnknownError) Error() string {
+	return "ToolJet returned the instance OIDC configuration with a client ID but an empty " +
+		"client secret. Either no secret is stored, or this ToolJet version hides it when " +
+		"read. ToolJet replaces the configuration as a whole on every save, so writing it " +
+		"now could wipe a stored secret. Set client_secret or client_secret_wo on " +
+		"tooljet_instance_oidc and apply that first."
+}
+
+// EnvManagedError reports an instance OIDC configuration that ToolJet
+// manages from environment variables.
+type EnvManagedError struct{}
+
+func (e *EnvManagedError) Error() string {
+	return "ToolJet manages the instance OIDC configuration from environment variables " +
+		"(OIDC_CLIENT_ID and related settings, use_env_config is true), so changes made " +
+		"through the API would conflict with them. Remove those variables from ToolJet's " +
+		"environment to manage instance OIDC with Terraform."
+}
