@@ -65,6 +65,7 @@ type providerModel struct {
 type providerData struct {
 	client             *client.Client
 	store              *ssostate.Store
+	registry           *planRegistry
 	strictGroupTargets bool
 }
 
@@ -131,6 +132,7 @@ func (p *tooljetProvider) Configure(ctx context.Context, req provider.ConfigureR
 		store: ssostate.NewStore(c, ssostate.Options{
 			DisableLock: p.testOptions.disableWriteLock,
 		}),
+		registry:           newPlanRegistry(),
 		strictGroupTargets: settings.strictGroupTargets,
 	}
 	resp.ResourceData = data
@@ -140,11 +142,16 @@ func (p *tooljetProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *tooljetProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceOIDCResource,
+		NewWorkspaceGroupSyncResource,
+		NewGroupMappingResource,
 	}
 }
 
 func (p *tooljetProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewWorkspaceDataSource,
+		NewGroupsDataSource,
+	}
 }
 
 func (p *tooljetProvider) Functions(_ context.Context) []func() function.Function {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -180,4 +181,15 @@ func (e *testEnv) workspaceID(t *testing.T, slug string) string {
 	}
 	t.Fatalf("no workspace with slug %q", slug)
 	return ""
+}
+
+// textPattern returns a regular expression that matches the words of text
+// in order, across the line breaks and spaces Terraform puts into wrapped
+// diagnostics. Regular expression syntax in text is quoted.
+func textPattern(text string) *regexp.Regexp {
+	words := strings.Fields(text)
+	for i, word := range words {
+		words[i] = regexp.QuoteMeta(word)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(words, `\s+`))
 }

@@ -182,6 +182,7 @@ func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer cancel()
 
 	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+		d.Deleting = true
 		if !d.Base.Exists {
 			return nil
 		}

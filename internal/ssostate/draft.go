@@ -45,6 +45,15 @@ type Draft struct {
 	// provider did not write. Only the resource that showed the change in
 	// its plan sets it.
 	ReplaceForeign map[string]bool
+	// Deleting marks a change made by a resource's Delete. When it leaves
+	// instance group sync on with no enabled workspace it gives a warning
+	// instead of an error, because a destroy removes the workspaces before
+	// it switches group sync off.
+	Deleting bool
+
+	// workspaces are the IDs of the active workspaces. Rows of other
+	// workspaces are neither written nor kept.
+	workspaces map[string]bool
 
 	warnings []string
 }
@@ -54,13 +63,14 @@ func (d *Draft) Warn(format string, args ...any) {
 	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
 }
 
-func newDraft(base *Snapshot, defaultWorkspaceID string) *Draft {
+func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]bool) *Draft {
 	return &Draft{
 		Base:               base,
 		DefaultWorkspaceID: defaultWorkspaceID,
 		Record:             base.Record.Clone(),
 		RowEnabled:         map[string]bool{},
 		ReplaceForeign:     map[string]bool{},
+		workspaces:         workspaces,
 	}
 }
 
@@ -166,7 +176,12 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 		workspaceIDs[id] = true
 	}
 	for id := range d.Record.Workspaces {
-		workspaceIDs[id] = true
+		if d.workspaces[id] {
+			workspaceIDs[id] = true
+			continue
+		}
+		// The workspace was deleted or archived: forget it.
+		delete(d.Record.Workspaces, id)
 	}
 	if d.DefaultWorkspaceID != "" {
 		workspaceIDs[d.DefaultWorkspaceID] = true
@@ -178,6 +193,9 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 	claim := d.instanceClaim()
 	for _, id := range slices.Sorted(maps.Keys(workspaceIDs)) {
 		current := base.Rows[id]
+		if !d.workspaces[id] {
+			continue
+		}
 		if !base.WantsRow(d.Record, id, d.DefaultWorkspaceID) {
 			if current == nil {
 				continue
@@ -298,9 +316,14 @@ func (d *Draft) buildConfigs() (map[string]any, InstanceSettings, error) {
 	return configs, settings, nil
 }
 
-// checkEnabledWorkspace rejects a change that leaves instance group sync on
-// with no enabled workspace, unless the table was already in that state.
-// ToolJet's documentation requires at least one enabled workspace.
+// checkEnabledWorkspace enforces ToolJet's rule that instance group sync
+// needs at least one enabled workspace. Switching the last enabled workspace
+// off is an error. Other ways to get there only warn, because they are steps
+// of a larger apply that Terraform orders by dependencies, not by this rule:
+// a destroy removes the workspaces before it switches group sync off, and an
+// instance that stops the default workspace's inheritance may be written
+// before the workspace resource that adds another workspace. The plan-time
+// checks see the whole plan and catch the real mistakes.
 func (d *Draft) checkEnabledWorkspace(expect *expectation) error {
 	on := d.Base.GroupSyncEnabled
 	if d.Instance != nil {
@@ -309,36 +332,32 @@ func (d *Draft) checkEnabledWorkspace(expect *expectation) error {
 	if !on {
 		return nil
 	}
-	enabledAfter := 0
 	for id, want := range expect.rows {
 		if want != nil && want.enabled {
-			enabledAfter++
-		} else if want == nil && d.Base.Rows[id] != nil && d.Base.Rows[id].Enabled {
-			enabledAfter++
+			return nil
+		}
+		if want == nil && d.Base.Rows[id] != nil && d.Base.Rows[id].Enabled {
+			return nil
 		}
 	}
-	if enabledAfter > 0 {
-		return nil
-	}
-	enabledBefore := 0
-	for _, row := range d.Base.Rows {
-		if row.Enabled {
-			enabledBefore++
+	switchedOff := false
+	for id, enabled := range d.RowEnabled {
+		if row := d.Base.Rows[id]; !enabled && row != nil && row.Enabled {
+			switchedOff = true
 		}
 	}
-	if d.Base.GroupSyncEnabled && enabledBefore == 0 {
-		d.Warn("Instance group sync is on, but no workspace in the group sync table has it " +
-			"enabled, so it has no effect. Enable it for at least one workspace.")
-		return nil
+	if switchedOff && !d.Deleting {
+		return &NoEnabledWorkspaceError{}
 	}
-	return &NoEnabledWorkspaceError{DefaultWorkspaceInherits: d.Record.DefaultWorkspaceInherits}
+	d.Warn("Instance group sync is on, but no workspace in the group sync table has it " +
+		"enabled yet, so it has no effect. Unless another resource of this apply adds an " +
+		"enabled workspace, enable it for one workspace or switch instance group sync off.")
+	return nil
 }
 
 // NoEnabledWorkspaceError reports a change that would leave instance group
 // sync on with no workspace that has it enabled.
-type NoEnabledWorkspaceError struct {
-	DefaultWorkspaceInherits bool
-}
+type NoEnabledWorkspaceError struct{}
 
 func (e *NoEnabledWorkspaceError) Error() string {
 	return "This change would leave instance group sync on with no enabled workspace in the " +

@@ -286,3 +286,13 @@ func camelize(key string) string {
 	}
 	return string(unicode.ToLower(first)) + out[size:]
 }
+
+// Expected is the row a workspace should have according to ToolJet's
+// current instance values and the record: unlike Desired, it takes the
+// instance mapping from ToolJet, so an edit of the instance mapping in the
+// UI does not make every inheriting row look changed.
+func (s *Snapshot) Expected(workspaceID string) DesiredRow {
+	record := s.Record
+	record.InstanceMapping = s.InstanceMapping()
+	return Desired(record, workspaceID, s.InstanceClaimName())
+}

@@ -173,6 +173,24 @@ func (s *Store) DefaultWorkspaceID(ctx context.Context, fresh bool) (string, err
 	return "", nil
 }
 
+// activeWorkspaces returns the default workspace ID and the set of active
+// workspace IDs.
+func (s *Store) activeWorkspaces(ctx context.Context, fresh bool) (string, map[string]bool, error) {
+	list, err := s.Workspaces(ctx, fresh)
+	if err != nil {
+		return "", nil, err
+	}
+	defaultWorkspace := ""
+	active := make(map[string]bool, len(list))
+	for _, ws := range list {
+		active[ws.ID] = true
+		if ws.IsDefault {
+			defaultWorkspace = ws.ID
+		}
+	}
+	return defaultWorkspace, active, nil
+}
+
 // Groups returns a workspace's groups, fetched once per Store.
 func (s *Store) Groups(ctx context.Context, workspaceID string) ([]client.Group, error) {
 	s.mu.Lock()
@@ -211,18 +229,18 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 		s.lock.Lock()
 		defer s.lock.Unlock()
 	}
-	defaultWorkspace, err := s.DefaultWorkspaceID(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-
 	var lastMismatch error
+	refreshedWorkspaces := false
 	for attempt := 1; attempt <= s.opts.MaxAttempts; attempt++ {
+		defaultWorkspace, active, err := s.activeWorkspaces(ctx, false)
+		if err != nil {
+			return nil, err
+		}
 		base, err := s.fetch(ctx)
 		if err != nil {
 			return nil, err
 		}
-		draft := newDraft(base, defaultWorkspace)
+		draft := newDraft(base, defaultWorkspace, active)
 		if err := op(draft); err != nil {
 			s.store(base)
 			return nil, err
@@ -254,6 +272,15 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 				if mismatch := expect.check(after); mismatch == nil {
 					return &Result{Snapshot: after, Warnings: draft.warnings, Attempts: attempt}, nil
 				}
+			}
+			if client.StatusCode(writeErr) == 400 && !refreshedWorkspaces {
+				// A workspace may have been deleted since the list was
+				// fetched: fetch it again and recompute the change.
+				refreshedWorkspaces = true
+				if _, _, err := s.activeWorkspaces(ctx, true); err != nil {
+					return nil, errors.Join(writeErr, err)
+				}
+				continue
 			}
 			return nil, writeErr
 		}

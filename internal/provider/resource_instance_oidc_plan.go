@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
+)
+
+var _ resource.ResourceWithModifyPlan = (*instanceOIDCResource)(nil)
+
+var defaultInheritsPath = path.Root("group_sync").AtName("default_workspace_inherits")
+
+// ModifyPlan checks the planned group sync settings against the group sync
+// table: at least one workspace stays enabled while group sync is on, and
+// the instance mapping does not contradict tooljet_group_mapping entries of
+// inheriting workspaces.
+func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		r.data.registry.addInstance(&plannedInstance{destroy: true})
+		return
+	}
+	var plan instanceOIDCModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.GroupSync.IsUnknown() {
+		return
+	}
+	planned := &plannedInstance{}
+	var sync groupSyncModel
+	if !plan.GroupSync.IsNull() {
+		resp.Diagnostics.Append(plan.GroupSync.As(ctx, &sync, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() || sync.Enabled.IsUnknown() ||
+			sync.DefaultWorkspaceInherits.IsUnknown() || sync.ClaimName.IsUnknown() {
+			return
+		}
+		planned.groupSyncOn = sync.Enabled.ValueBool()
+		planned.defaultInherits = sync.DefaultWorkspaceInherits.ValueBool()
+		planned.claimName = sync.ClaimName.ValueString()
+		if !sync.GroupMapping.IsUnknown() {
+			planned.mapping = stringMapValue(sync.GroupMapping)
+		}
+	}
+
+	pc := loadPlanContext(ctx, r.data, &resp.Diagnostics)
+	if pc == nil {
+		return
+	}
+	if plan.GroupSync.IsNull() {
+		// Without the block the provider leaves the stored claim, mapping
+		// and default workspace setting as they are.
+		planned.claimName = pc.snap.InstanceClaimName()
+		planned.mapping = pc.snap.InstanceMapping()
+		planned.defaultInherits = pc.snap.Record.DefaultWorkspaceInherits
+	}
+	r.data.registry.addInstance(planned)
+	if !planned.groupSyncOn {
+		return
+	}
+	view := r.data.registry.view(pc.snap, pc.defaultWorkspace)
+
+	// tooljet_workspace_group_sync resources of this plan may be planned after
+	// this resource, so an empty table is only a warning here. The workspace
+	// resources check the rule again when they are planned, and the apply
+	// fails before it writes anything if the rule still does not hold.
+	if view.enabledRows() == 0 {
+		detail := noEnabledWorkspaceDetail("This instance group sync setting")
+		if !planned.defaultInherits {
+			detail = "default_workspace_inherits = false removes the default workspace from " +
+				"instance group sync, and no other enabled workspace is in the group sync table " +
+				"or planned so far. Unless a tooljet_workspace_group_sync in this configuration " +
+				"adds one, the apply fails before it changes anything. Add a workspace with a " +
+				"tooljet_workspace_group_sync, or keep default_workspace_inherits = true."
+		}
+		resp.Diagnostics.AddAttributeWarning(defaultInheritsPath, "No enabled workspace in the "+
+			"group sync table", detail)
+	}
+	if planned.mapping == nil {
+		return
+	}
+
+	mappingPath := path.Root("group_sync").AtName("group_mapping")
+	for workspaceID, entries := range view.mappings {
+		if view.ownsMapping[workspaceID] {
+			continue
+		}
+		for idpGroup, target := range entries {
+			inherited, ok := planned.mapping[idpGroup]
+			if !ok || mapping.NormalizeTarget(inherited) == mapping.NormalizeTarget(target) {
+				continue
+			}
+			resp.Diagnostics.AddAttributeError(mappingPath.AtMapKey(idpGroup),
+				"Instance mapping contradicts a tooljet_group_mapping",
+				(&inheritedConflictError{workspace: workspaceLabel(ctx, r.data.store, workspaceID),
+					idpGroup: idpGroup, inherited: inherited, target: target}).Error())
+		}
+	}
+	if planned.defaultInherits && pc.defaultWorkspace != "" && !view.ownsMapping[pc.defaultWorkspace] {
+		checkTargets(ctx, r.data, pc.defaultWorkspace, planned.mapping, mapKeysPath(mappingPath),
+			&resp.Diagnostics)
+	}
+}

@@ -1,0 +1,124 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// instancePlanWait bounds how long the plan of a workspace's removal waits
+// for tooljet_instance_oidc's plan.
+const instancePlanWait = 3 * time.Second
+
+// ModifyPlan checks the rules that involve ToolJet's current state and
+// other resources of this plan: one resource per workspace, the last
+// enabled workspace, ownership of the mapping, and mapping targets.
+func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	destroy := req.Plan.Raw.IsNull()
+	var plan, state workspaceGroupSyncModel
+	if !destroy {
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	}
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	model := plan
+	if destroy {
+		model = state
+	}
+	if model.WorkspaceID.IsUnknown() || model.Enabled.IsUnknown() {
+		return
+	}
+	workspaceID := model.WorkspaceID.ValueString()
+
+	pc := loadPlanContext(ctx, r.data, &resp.Diagnostics)
+	if pc == nil {
+		return
+	}
+	r.data.registry.addWorkspaceSync(workspaceID, &plannedWorkspaceSync{
+		destroy:     destroy,
+		enabled:     model.Enabled.ValueBool(),
+		ownsMapping: !model.GroupMapping.IsNull(),
+	})
+	view := r.data.registry.view(pc.snap, pc.defaultWorkspace)
+	label := workspaceLabel(ctx, r.data.store, workspaceID)
+
+	if destroy && view.groupSyncOn && view.enabledRows() == 0 && !view.instancePlanned &&
+		pc.snap.ClientID != "" {
+		// Removing the last workspace is fine when tooljet_instance_oidc is
+		// destroyed in the same run, which Terraform may plan after this
+		// resource: give it a moment to register.
+		r.data.registry.waitForInstance(ctx, instancePlanWait)
+		view = r.data.registry.view(pc.snap, pc.defaultWorkspace)
+	}
+	if view.groupSyncOn && view.enabledRows() == 0 {
+		change := fmt.Sprintf("Switching off workspace %s", label)
+		if destroy {
+			change = fmt.Sprintf("Removing workspace %s from the group sync table", label)
+			resp.Diagnostics.AddError("Last enabled workspace", noEnabledWorkspaceDetail(change))
+			return
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("enabled"), "Last enabled workspace",
+			noEnabledWorkspaceDetail(change))
+	}
+	if destroy {
+		return
+	}
+
+	if _, err := findWorkspace(ctx, r.data.store, workspaceID); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Unknown workspace",
+			err.Error())
+		return
+	}
+	if view.owners[workspaceID] > 1 {
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"),
+			"Workspace managed twice", fmt.Sprintf("This configuration has more than one "+
+				"tooljet_workspace_group_sync for workspace %s; a workspace can have only one. "+
+				"Remove the others.", label))
+	}
+	if ws := pc.snap.Record.Lookup(workspaceID); creating && ws != nil && ws.Managed {
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Workspace already managed",
+			(&workspaceManagedError{workspace: label}).Error())
+	}
+	if !plan.GroupMapping.IsNull() {
+		if entries := view.mappings[workspaceID]; len(entries) > 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("group_mapping"),
+				"Group mapping owned twice", (&ownedMappingError{workspace: label,
+					entries: entries}).Error())
+		}
+		checkTargets(ctx, r.data, workspaceID, stringMapValue(plan.GroupMapping),
+			mapKeysPath(path.Root("group_mapping")), &resp.Diagnostics)
+	}
+	warnGroupSyncOff(view, &resp.Diagnostics,
+		fmt.Sprintf("The group sync setting of workspace %s", label))
+	warnOverrideEqualsInstance(plan, view, &resp.Diagnostics)
+}
+
+// warnOverrideEqualsInstance notes a claim name override equal to the
+// instance claim name, which the user may have meant as inheritance.
+func warnOverrideEqualsInstance(plan workspaceGroupSyncModel, view *tableView,
+	diags interface {
+		AddAttributeWarning(path.Path, string, string)
+	}) {
+	if plan.ClaimName.IsNull() || plan.ClaimName.IsUnknown() {
+		return
+	}
+	if plan.ClaimName.ValueString() == view.instanceClaim {
+		diags.AddAttributeWarning(path.Root("claim_name"), "Claim name override equals the "+
+			"instance claim name", fmt.Sprintf("claim_name %q is the same as the instance "+
+			"claim name, and as an override it stays %q when the instance claim name changes. "+
+			"Remove claim_name to inherit instead.", plan.ClaimName.ValueString(),
+			plan.ClaimName.ValueString()))
+	}
+}
