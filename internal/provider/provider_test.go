@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/emulator"
@@ -192,4 +193,14 @@ func textPattern(text string) *regexp.Regexp {
 		words[i] = regexp.QuoteMeta(word)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(words, `\s+`))
+}
+
+// stateCheckFunc is a statecheck.StateCheck that runs a function, for
+// checks against ToolJet rather than the Terraform state. Unlike a legacy
+// Check function it works with for_each resources.
+type stateCheckFunc func() error
+
+func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest,
+	resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
