@@ -55,6 +55,7 @@ type Store struct {
 	opts   Options
 
 	mu         sync.Mutex
+	listMu     sync.Mutex // held while fetching workspaces or groups, so callers share one fetch
 	snapshot   *Snapshot
 	loading    chan struct{}
 	loadErr    error
@@ -139,6 +140,8 @@ func (s *Store) fetch(ctx context.Context) (*Snapshot, error) {
 // Workspaces returns the instance's workspaces, fetched once per Store
 // unless fresh is true.
 func (s *Store) Workspaces(ctx context.Context, fresh bool) ([]client.Workspace, error) {
+	s.listMu.Lock()
+	defer s.listMu.Unlock()
 	s.mu.Lock()
 	cached := s.workspaces
 	s.mu.Unlock()
@@ -193,6 +196,8 @@ func (s *Store) activeWorkspaces(ctx context.Context, fresh bool) (string, map[s
 
 // Groups returns a workspace's groups, fetched once per Store.
 func (s *Store) Groups(ctx context.Context, workspaceID string) ([]client.Group, error) {
+	s.listMu.Lock()
+	defer s.listMu.Unlock()
 	s.mu.Lock()
 	cached, ok := s.groups[workspaceID]
 	s.mu.Unlock()
