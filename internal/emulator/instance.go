@@ -59,17 +59,24 @@ func (s *Server) handleGetInstanceSSO(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rows := s.state.InstanceConfigs()
+	rowJSON := func(row *SSOConfig) jsonObject {
+		out := s.state.ssoConfigJSON(row, opts.SecretRead)
+		if row.SSO == ssoOpenID && !opts.licensed(oidcFeature) {
+			out = unlicensedView(out)
+		}
+		return out
+	}
 	if opts.InstanceSSOShape == ShapeMap {
 		byType := jsonObject{}
 		for _, row := range rows {
-			byType = append(byType, jsonField{row.SSO, s.state.ssoConfigJSON(row, opts.SecretRead)})
+			byType = append(byType, jsonField{row.SSO, rowJSON(row)})
 		}
 		writeJSON(w, r, http.StatusOK, byType, decamelizeKeys)
 		return
 	}
 	list := []any{}
 	for _, row := range rows {
-		list = append(list, s.state.ssoConfigJSON(row, opts.SecretRead))
+		list = append(list, rowJSON(row))
 	}
 	writeJSON(w, r, http.StatusOK, list, decamelizeKeys)
 }
@@ -146,4 +153,32 @@ func (st *State) hasEnabledWorkspace(row *SSOConfig) bool {
 	return slices.ContainsFunc(st.GroupSyncsFor(row.ID), func(g *GroupSync) bool {
 		return g.EnableGroupSync != nil && *g.EnableGroupSync
 	})
+}
+
+// unlicensedView shows an openid row the way ToolJet treats it after the
+// license loses OIDC: switched off, with group sync off.
+//
+// NOTE: ToolJet's documentation says that a license without OIDC disables
+// SSO and group sync; whether it rewrites the stored flags or only reports
+// them off is not public. The emulator reports them off and keeps the
+// stored values, so that a renewed license brings them back.
+func unlicensedView(row jsonObject) jsonObject {
+	out := make(jsonObject, 0, len(row))
+	for _, field := range row {
+		switch field.Key {
+		case "enabled":
+			field.Value = false
+		case "configs":
+			if configs, ok := field.Value.(map[string]any); ok {
+				copied := make(map[string]any, len(configs))
+				for key, value := range configs {
+					copied[key] = value
+				}
+				copied["enableGroupSync"] = false
+				field.Value = copied
+			}
+		}
+		out = append(out, field)
+	}
+	return out
 }

@@ -120,6 +120,10 @@ func (r *instanceOIDCResource) Read(ctx context.Context, req resource.ReadReques
 		}
 		_, defaultRowPresent = snap.Rows[defaultWorkspace]
 	}
+	if (state.Enabled.ValueBool() && !snap.Enabled) ||
+		(!state.GroupSync.IsNull() && !snap.GroupSyncEnabled) {
+		r.warnIfUnlicensed(ctx, &resp.Diagnostics)
+	}
 	imported, diags := req.Private.GetKey(ctx, privateKeyImported)
 	resp.Diagnostics.Append(diags...)
 	newState := instanceOIDCFromSnapshot(ctx, snap, state, len(imported) > 0, defaultRowPresent,
@@ -128,6 +132,25 @@ func (r *instanceOIDCResource) Read(ctx context.Context, req resource.ReadReques
 	if len(imported) > 0 {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
 	}
+}
+
+// warnIfUnlicensed explains why ToolJet reports instance OIDC or group sync
+// off when the license no longer includes OIDC, so that the plan's diff is
+// not mistaken for an edit in the UI.
+func (r *instanceOIDCResource) warnIfUnlicensed(ctx context.Context, diags *diag.Diagnostics) {
+	access, err := r.data.client.GetLicenseAccess(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "Unable to read ToolJet's license", map[string]any{"error": err.Error()})
+		return
+	}
+	if access.OIDC == nil || *access.OIDC {
+		return
+	}
+	diags.AddWarning("ToolJet's license no longer includes OIDC",
+		"ToolJet reports instance OIDC or group sync switched off because its license does not "+
+			"include OpenID Connect SSO any more (it expired or was downgraded). Terraform "+
+			"plans to switch them on again, and the apply fails with HTTP 451 until a license "+
+			"with OIDC is installed.")
 }
 
 func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRequest,
