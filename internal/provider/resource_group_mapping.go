@@ -217,11 +217,9 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 // everything after the first "/", so it may contain "/" itself.
 func (r *groupMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest,
 	resp *resource.ImportStateResponse) {
-	workspaceKey, idpGroup, ok := strings.Cut(req.ID, "/")
-	if !ok || workspaceKey == "" || idpGroup == "" {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of "+
-			"tooljet_group_mapping is <workspace ID or slug>/<IdP group>, for example "+
-			"\"marketing/Marketing Team\"; got %q.", req.ID))
+	workspaceKey, idpGroup, err := parseGroupMappingImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	ws, err := findWorkspace(ctx, r.data.store, workspaceKey)
@@ -278,3 +276,19 @@ func (r *groupMappingResource) write(ctx context.Context, plan groupMappingModel
 }
 
 func groupMappingID(workspaceID, idpGroup string) string { return workspaceID + "/" + idpGroup }
+
+// parseGroupMappingImportID splits `<workspace ID or slug>/<IdP group>` at
+// its first "/". Workspace IDs and slugs never contain "/", IdP group names
+// may. The IdP group must follow the name rules of idp_group.
+func parseGroupMappingImportID(id string) (workspace, idpGroup string, err error) {
+	workspace, idpGroup, ok := strings.Cut(id, "/")
+	if !ok || workspace == "" || idpGroup == "" {
+		return "", "", fmt.Errorf("the import ID of tooljet_group_mapping is "+
+			"<workspace ID or slug>/<IdP group>, for example \"marketing/Marketing Team\"; got %q",
+			id)
+	}
+	if err := mapping.ValidateIdPGroup(idpGroup); err != nil {
+		return "", "", fmt.Errorf("the import ID %q has an invalid IdP group: %w", id, err)
+	}
+	return workspace, idpGroup, nil
+}
