@@ -122,10 +122,19 @@ func groupList(groups []client.Group) string {
 }
 
 // warnGroupSyncOff warns that a workspace setting has no effect while
-// instance group sync is off.
-func warnGroupSyncOff(view *tableView, diags *diag.Diagnostics, what string) {
+// instance group sync is off. When tooljet_instance_oidc has not been planned
+// yet, it may switch group sync on in this very plan, so the check waits for
+// it briefly first.
+func warnGroupSyncOff(ctx context.Context, data *providerData, pc *planContext, view *tableView,
+	diags *diag.Diagnostics, what string) {
 	if view.groupSyncOn {
 		return
+	}
+	if !view.instancePlanned && data.registry.waitForInstance(ctx, instancePlanWait) {
+		view = data.registry.view(pc.snap, pc.defaultWorkspace)
+		if view.groupSyncOn {
+			return
+		}
 	}
 	diags.AddWarning("Instance group sync is off",
 		what+" has no effect until instance group sync is on: set group_sync.enabled = true on "+

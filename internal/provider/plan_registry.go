@@ -25,9 +25,16 @@ type planRegistry struct {
 	instance *plannedInstance
 	// instanceAdded is closed when tooljet_instance_oidc registers.
 	instanceAdded chan struct{}
-	workspaces    map[string][]*plannedWorkspaceSync
-	mappings      map[string]map[string][]*plannedMapping
+	// instanceWaitTimedOut is set after a wait for the instance timed out:
+	// the instance is then not part of this plan, and nobody waits again.
+	instanceWaitTimedOut bool
+	workspaces           map[string][]*plannedWorkspaceSync
+	mappings             map[string]map[string][]*plannedMapping
 }
+
+// instancePlanWait bounds how long a check waits for tooljet_instance_oidc
+// to register its plan.
+const instancePlanWait = 3 * time.Second
 
 // plannedInstance is the planned tooljet_instance_oidc.
 type plannedInstance struct {
@@ -74,13 +81,30 @@ func (r *planRegistry) addInstance(p *plannedInstance) {
 // at most timeout, and reports whether it did. A destroy plan may plan the
 // workspaces before the instance, and whether the instance is destroyed too
 // decides whether removing the last workspace is a mistake.
+//
+// Only the first wait of a plan can time out: when the instance is not part
+// of the plan, later callers return at once.
 func (r *planRegistry) waitForInstance(ctx context.Context, timeout time.Duration) bool {
+	r.mu.Lock()
+	timedOut := r.instanceWaitTimedOut
+	r.mu.Unlock()
+	if timedOut {
+		select {
+		case <-r.instanceAdded:
+			return true
+		default:
+			return false
+		}
+	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case <-r.instanceAdded:
 		return true
 	case <-timer.C:
+		r.mu.Lock()
+		r.instanceWaitTimedOut = true
+		r.mu.Unlock()
 		return false
 	case <-ctx.Done():
 		return false

@@ -188,9 +188,9 @@ func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 // Delete switches instance OIDC and group sync off and clears the client ID
-// and secret. The other settings, the instance mapping and the workspaces'
-// rows stay, because tooljet_workspace_group_sync and tooljet_group_mapping
-// resources may still manage them.
+// and secret. The other settings, the instance mapping and the rows that
+// tooljet_workspace_group_sync resources manage stay; the default
+// workspace's inherited row goes with default_workspace_inherits.
 func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	resp *resource.DeleteResponse) {
 	var state instanceOIDCModel

@@ -34,8 +34,10 @@ func instanceOIDCSchema(ctx context.Context) schema.Schema {
 		Description: "ToolJet's instance-level OpenID Connect provider and its group sync " +
 			"settings. There is one per ToolJet instance, managed by a super admin. Destroying " +
 			"this resource switches instance OIDC and group sync off and clears the stored " +
-			"client ID and client secret; the other settings and the workspaces' group sync " +
-			"rows stay in ToolJet.",
+			"client ID and client secret. The other settings stay in ToolJet, and so do the " +
+			"group sync rows of workspaces that `tooljet_workspace_group_sync` resources manage; " +
+			"the default workspace's inherited row is removed (or switched off, when it is the " +
+			"last row, because ToolJet's API cannot empty the table).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,

@@ -3,15 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
-
-// instancePlanWait bounds how long the plan of a workspace's removal waits
-// for tooljet_instance_oidc's plan.
-const instancePlanWait = 3 * time.Second
 
 // ModifyPlan checks the rules that involve ToolJet's current state and
 // other resources of this plan: one resource per workspace, the last
@@ -100,7 +95,7 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 		checkTargets(ctx, r.data, workspaceID, stringMapValue(plan.GroupMapping),
 			mapKeysPath(path.Root("group_mapping")), &resp.Diagnostics)
 	}
-	warnGroupSyncOff(view, &resp.Diagnostics,
+	warnGroupSyncOff(ctx, r.data, pc, view, &resp.Diagnostics,
 		fmt.Sprintf("The group sync setting of workspace %s", label))
 	warnOverrideEqualsInstance(plan, view, &resp.Diagnostics)
 }
