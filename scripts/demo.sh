@@ -10,7 +10,9 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-startup_timeout=${DEMO_STARTUP_TIMEOUT:-30}
+export EMULATOR_STARTUP_TIMEOUT=${DEMO_STARTUP_TIMEOUT:-30}
+# shellcheck source=scripts/emulator-lib.sh
+source "$repo/scripts/emulator-lib.sh"
 email=dev@tooljet.io
 password=password
 
@@ -33,20 +35,11 @@ fail() {
 	exit 1
 }
 
-show_emulator_log() {
-	if [[ -s "$work/emulator.log" ]]; then
-		printf '\n--- emulator log (%s) ---\n' "$work/emulator.log" >&2
-		tail -n 40 "$work/emulator.log" >&2
-		printf -- '--- end of emulator log ---\n' >&2
-	fi
-}
-
 command -v go >/dev/null 2>&1 || fail "go was not found on PATH. Install Go 1.26 or later."
 command -v terraform >/dev/null 2>&1 ||
 	fail "terraform was not found on PATH. Install Terraform 1.11 or later."
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tooljet-demo.XXXXXX")
-emulator_pid=
 demo_done=false
 
 cleanup() {
@@ -56,13 +49,10 @@ cleanup() {
 	if [[ "$BASHPID" != "$$" ]]; then
 		return
 	fi
-	if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill -TERM "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
 	if [[ "$demo_done" != true && -n "$emulator_pid" ]]; then
 		show_emulator_log
 	fi
+	stop_emulator
 	rm -rf "$work"
 	exit "$status"
 }
@@ -72,26 +62,8 @@ step "Building the provider and the emulator into bin/"
 make --no-print-directory -C "$repo" build
 
 step "Starting the ToolJet API emulator on 127.0.0.1"
-"$repo/bin/tooljet-emulator" -listen 127.0.0.1:0 \
-	-url-file "$work/emulator.url" -state "$work/emulator-state.json" \
-	>"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-
-deadline=$((SECONDS + startup_timeout))
-while true; do
-	sleep 0.1
-	if [[ -s "$work/emulator.url" ]]; then
-		break
-	fi
-	if ! kill -0 "$emulator_pid" 2>/dev/null; then
-		fail "the emulator exited before it was ready."
-	fi
-	if ((SECONDS >= deadline)); then
-		fail "the emulator did not write its URL within ${startup_timeout}s." \
-			"Set DEMO_STARTUP_TIMEOUT to wait longer."
-	fi
-done
-url=$(<"$work/emulator.url")
+start_emulator -state "$work/emulator-state.json" || fail "the emulator did not start."
+url=$emulator_url
 echo "Emulator listening on $url (super admin $email)"
 
 step "Writing a Terraform CLI configuration with dev_overrides for tooljet/tooljet"
