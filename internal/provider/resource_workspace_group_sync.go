@@ -141,8 +141,8 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 		if existing := d.Record.Lookup(workspaceID); existing != nil && existing.Managed {
 			return &workspaceManagedError{workspace: workspaceLabel(ctx, r.data.store, workspaceID)}
 		}
-		if d.Base.Rows[workspaceID] != nil && !d.Base.WantsRow(d.Base.Record, workspaceID,
-			d.DefaultWorkspaceID) {
+		if d.Base.Rows[workspaceID] != nil && !d.Base.Record.Retired(workspaceID) &&
+			!d.Base.WantsRow(d.Base.Record, workspaceID, d.DefaultWorkspaceID) {
 			return &workspaceInTableError{workspace: workspaceLabel(ctx, r.data.store, workspaceID)}
 		}
 		return plan.apply(d)

@@ -200,7 +200,7 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			if current == nil {
 				continue
 			}
-			if base.WantsRow(base.Record, id, d.DefaultWorkspaceID) {
+			if base.WantsRow(base.Record, id, d.DefaultWorkspaceID) || base.Record.Retired(id) {
 				removed = append(removed, id)
 				changed = true
 				continue
@@ -211,9 +211,15 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 		}
 
 		desired := Desired(d.Record, id, claim)
+		retired := base.Record.Retired(id)
+		if ws := d.Record.Lookup(id); ws != nil {
+			ws.Retired = false
+		}
 		enabled, toggled := d.RowEnabled[id]
 		if !toggled {
-			enabled = current == nil || current.Enabled
+			// A row the provider switched off instead of deleting it joins
+			// again like a new row.
+			enabled = current == nil || current.Enabled || retired
 		}
 		if current != nil && current.ClaimName == desired.ClaimName && current.Enabled == enabled &&
 			SameAsRead(desired.Mapping, current.MappingRead) {
@@ -221,7 +227,7 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			expect.rows[id] = &rowExpectation{desired.ClaimName, desired.Mapping, enabled}
 			continue
 		}
-		if current != nil && !d.ReplaceForeign[id] {
+		if current != nil && !d.ReplaceForeign[id] && !retired {
 			before := Desired(base.Record, id, base.InstanceClaimName())
 			explained := maps.Clone(before.Mapping)
 			maps.Copy(explained, desired.Mapping)
@@ -242,16 +248,26 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 
 	if len(items) == 0 && len(removed) > 0 {
 		// ToolJet deletes rows only when the list is not empty, so the last
-		// row cannot be removed. Switch it off instead.
+		// row cannot be removed. Switch it off instead, and record it as
+		// retired so that a later write can delete or reuse it.
 		for _, id := range removed {
 			off := false
 			items = append(items, client.GroupSyncItem{OrganizationID: id, EnableGroupSync: &off})
 			current := base.Rows[id]
 			expect.rows[id] = &rowExpectation{current.ClaimName, nil, false}
-			d.Warn("ToolJet's API cannot remove the last workspace from the group sync table, "+
-				"so the provider switched group sync off for workspace %s instead of removing it.", id)
+			d.Record.Workspace(id).Retired = true
+			if !base.Record.Retired(id) {
+				d.Warn("ToolJet's API cannot remove the last workspace from the group sync "+
+					"table, so the provider switched group sync off for workspace %s instead of "+
+					"removing it.", id)
+			}
 		}
 		removed = nil
+	}
+	for _, id := range removed {
+		if ws := d.Record.Lookup(id); ws != nil {
+			ws.Retired = false
+		}
 	}
 	expect.deleted = removed
 	return items, changed, nil

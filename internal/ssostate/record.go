@@ -48,6 +48,12 @@ type WorkspaceRecord struct {
 	// Managed is true while a tooljet_workspace_group_sync resource manages
 	// the workspace's row.
 	Managed bool
+	// Retired is true for a row that the provider stopped managing but
+	// could not delete, because ToolJet's API cannot empty the table; the
+	// provider switched it off instead. A retired row is deleted at the next
+	// write that leaves other rows, and taken over like a new row when the
+	// workspace joins again.
+	Retired bool
 	// ClaimName is the workspace's own claim name, or nil to inherit.
 	ClaimName *string
 	// GroupMapping is the workspace's own whole mapping, or nil to inherit
@@ -98,7 +104,8 @@ func (r Record) Lookup(id string) *WorkspaceRecord {
 // prune removes workspace records that no longer say anything.
 func (r *Record) prune() {
 	for id, ws := range r.Workspaces {
-		if !ws.Managed && ws.ClaimName == nil && ws.GroupMapping == nil && len(ws.Mappings) == 0 {
+		if !ws.Managed && !ws.Retired && ws.ClaimName == nil && ws.GroupMapping == nil &&
+			len(ws.Mappings) == 0 {
 			delete(r.Workspaces, id)
 		}
 	}
@@ -119,11 +126,15 @@ type encodedRecord struct {
 	Workspaces               []encodedWorkspace `json:"workspaces"`
 }
 
+// encodedWorkspace is one workspace of encodedRecord. GroupMapping is null
+// for a workspace that inherits the instance mapping, and a list, possibly
+// empty, for a mapping of its own.
 type encodedWorkspace struct {
 	WorkspaceID  string      `json:"workspaceId"`
 	Managed      bool        `json:"managed"`
+	Retired      bool        `json:"retired,omitempty"`
 	ClaimName    *string     `json:"claimName,omitempty"`
-	GroupMapping [][2]string `json:"groupMapping,omitempty"`
+	GroupMapping [][2]string `json:"groupMapping"`
 	Mappings     [][2]string `json:"mappings,omitempty"`
 }
 
@@ -141,6 +152,7 @@ func (r Record) encode() encodedRecord {
 		encoded := encodedWorkspace{
 			WorkspaceID: id,
 			Managed:     ws.Managed,
+			Retired:     ws.Retired,
 			ClaimName:   ws.ClaimName,
 			Mappings:    toPairs(ws.Mappings),
 		}
@@ -204,6 +216,7 @@ func decodeRecord(value any) (Record, bool, error) {
 		}
 		ws := record.Workspace(id)
 		ws.Managed, _ = field(entry, "managed").(bool)
+		ws.Retired, _ = field(entry, "retired").(bool)
 		if claim, ok := field(entry, "claimName").(string); ok {
 			ws.ClaimName = &claim
 		}

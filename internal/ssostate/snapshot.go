@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"maps"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
@@ -217,6 +215,10 @@ type DesiredRow struct {
 // tooljet_workspace_group_sync manages it, or it is the default workspace
 // and inherits by the instance setting.
 func (s *Snapshot) WantsRow(record Record, workspaceID, defaultWorkspaceID string) bool {
+	if ws := record.Lookup(workspaceID); ws != nil && ws.Retired && !ws.Managed &&
+		(workspaceID != defaultWorkspaceID || !record.DefaultWorkspaceInherits) {
+		return false
+	}
 	if ws := record.Lookup(workspaceID); ws != nil && ws.Managed {
 		return true
 	}
@@ -261,30 +263,25 @@ func ForeignKeys(read, desired map[string]string) []string {
 	return foreign
 }
 
-// camelize converts a key as ToolJet returns it back to the camelCase key it
-// stores, the inverse of humps' decamelize for camelCase keys:
-// "client_id" becomes "clientId".
+// camelize converts a configs key as ToolJet returns it back to the
+// camelCase key ToolJet stores: "client_id" becomes "clientId". It undoes
+// humps' decamelize, which puts "_" before each ASCII capital letter after
+// the first character and lower-cases the key, so it turns each "_" that
+// follows another character and precedes an ASCII lower-case letter into
+// that letter's capital. Other characters, including a leading "_", stay.
 func camelize(key string) string {
 	var b strings.Builder
-	upper := false
-	for i, r := range key {
-		if r == '_' || r == '-' || r == ' ' {
-			upper = i > 0 || upper
+	b.Grow(len(key))
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c == '_' && i > 0 && i+1 < len(key) && key[i+1] >= 'a' && key[i+1] <= 'z' {
+			b.WriteByte(key[i+1] - 'a' + 'A')
+			i++
 			continue
 		}
-		if upper {
-			b.WriteString(strings.ToUpper(string(r)))
-			upper = false
-			continue
-		}
-		b.WriteRune(r)
+		b.WriteByte(c)
 	}
-	out := b.String()
-	first, size := utf8.DecodeRuneInString(out)
-	if size == 0 {
-		return key
-	}
-	return string(unicode.ToLower(first)) + out[size:]
+	return b.String()
 }
 
 // Expected is the row a workspace should have according to ToolJet's
@@ -295,4 +292,11 @@ func (s *Snapshot) Expected(workspaceID string) DesiredRow {
 	record := s.Record
 	record.InstanceMapping = s.InstanceMapping()
 	return Desired(record, workspaceID, s.InstanceClaimName())
+}
+
+// Retired reports whether the record says the provider switched the
+// workspace's row off instead of deleting it.
+func (r Record) Retired(workspaceID string) bool {
+	ws := r.Lookup(workspaceID)
+	return ws != nil && ws.Retired
 }
