@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -170,12 +172,28 @@ func isRetryableStatus(status int) bool {
 // server (the connection was refused) may always be repeated; anything else
 // may have been applied, so only idempotent requests are repeated.
 func (c *Client) classifyTransportError(req request, err error) (bool, error) {
+	if isCertificateError(err) {
+		// A certificate problem does not go away by trying again.
+		return false, fmt.Errorf("%s %s to ToolJet at %s failed: ToolJet's HTTPS certificate "+
+			"cannot be verified. If ToolJet uses a private CA or a self-signed certificate, "+
+			"set ca_cert_pem or ca_cert_file in the provider configuration: %w",
+			req.method, req.path, c.baseURL, err)
+	}
 	wrapped := fmt.Errorf("%s %s to ToolJet at %s failed: %w", req.method, req.path, c.baseURL,
 		describeTransportError(err, c.cfg.RequestTimeout))
 	if neverSent(err) || req.idempotent {
 		return true, wrapped
 	}
 	return false, &AmbiguousError{Method: req.method, Path: req.path, Err: wrapped}
+}
+
+func isCertificateError(err error) bool {
+	var verification *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verification) || errors.As(err, &unknownAuthority) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 func neverSent(err error) bool {

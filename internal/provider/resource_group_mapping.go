@@ -257,8 +257,10 @@ func (r *groupMappingResource) write(ctx context.Context, plan groupMappingModel
 			return &inheritedConflictError{workspace: label, idpGroup: idpGroup,
 				inherited: inherited, target: target}
 		}
-		if creating {
-			if existing, ok := ws.Mappings[idpGroup]; ok {
+		if existing, ok := ws.Mappings[idpGroup]; ok && creating {
+			// From the second round on, an identical entry is this create's
+			// own earlier write.
+			if d.Attempt == 1 || existing != target {
 				return &duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing}
 			}
 		}

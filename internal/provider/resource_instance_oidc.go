@@ -68,7 +68,8 @@ func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRe
 
 	change := plan.change(config, true, false)
 	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
-		if d.Base.ClientID != "" {
+		ownEarlierWrite := d.Attempt > 1 && d.Base.ClientID == change.settings.ClientID
+		if d.Base.ClientID != "" && !ownEarlierWrite {
 			return &alreadyConfiguredError{clientID: d.Base.ClientID}
 		}
 		change.apply(d)

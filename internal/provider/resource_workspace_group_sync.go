@@ -138,7 +138,12 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
-		if existing := d.Record.Lookup(workspaceID); existing != nil && existing.Managed {
+		existing := d.Record.Lookup(workspaceID)
+		if existing != nil && existing.Managed {
+			if d.Attempt > 1 {
+				// This create's own earlier write landed.
+				return plan.apply(d)
+			}
 			return &workspaceManagedError{workspace: workspaceLabel(ctx, r.data.store, workspaceID)}
 		}
 		if d.Base.Rows[workspaceID] != nil && !d.Base.Record.Retired(workspaceID) &&

@@ -32,6 +32,10 @@ type Draft struct {
 	Base *Snapshot
 	// DefaultWorkspaceID is the ID of ToolJet's default workspace.
 	DefaultWorkspaceID string
+	// Attempt counts the read-modify-write rounds, from 1. From the second
+	// round on, Base may already hold this change's own earlier write,
+	// which a create must not mistake for someone else's object.
+	Attempt int
 
 	// Record is the record to store; it starts as a copy of Base.Record.
 	Record Record
@@ -63,10 +67,12 @@ func (d *Draft) Warn(format string, args ...any) {
 	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
 }
 
-func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]bool) *Draft {
+func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]bool,
+	attempt int) *Draft {
 	return &Draft{
 		Base:               base,
 		DefaultWorkspaceID: defaultWorkspaceID,
+		Attempt:            attempt,
 		Record:             base.Record.Clone(),
 		RowEnabled:         map[string]bool{},
 		ReplaceForeign:     map[string]bool{},

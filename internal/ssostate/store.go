@@ -233,6 +233,17 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 	if !s.opts.DisableLock {
 		s.lock.Lock()
 		defer s.lock.Unlock()
+		release, err := acquireFileLock(ctx, s.client.Host())
+		switch {
+		case release != nil:
+			defer release()
+		case ctx.Err() != nil:
+			return nil, err
+		default:
+			tflog.Warn(ctx, "Writing without the cross-process lock file", map[string]any{
+				"error": err.Error(),
+			})
+		}
 	}
 	var lastMismatch error
 	refreshedWorkspaces := false
@@ -245,7 +256,7 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 		if err != nil {
 			return nil, err
 		}
-		draft := newDraft(base, defaultWorkspace, active)
+		draft := newDraft(base, defaultWorkspace, active, attempt)
 		if err := op(draft); err != nil {
 			s.store(base)
 			return nil, err
