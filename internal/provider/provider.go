@@ -144,6 +144,7 @@ func (p *tooljetProvider) Resources(_ context.Context) []func() resource.Resourc
 		NewInstanceOIDCResource,
 		NewWorkspaceGroupSyncResource,
 		NewGroupMappingResource,
+		NewWorkspaceOIDCResource,
 	}
 }
 
