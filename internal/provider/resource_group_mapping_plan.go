@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -71,7 +72,14 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 					"drops it.", idpGroup, inherited, label))
 		}
 	}
-	for other := range view.mappings[workspaceID] {
+	others := map[string]string{}
+	maps.Copy(others, view.mappings[workspaceID])
+	if !view.ownsMapping[workspaceID] {
+		for name := range view.instanceMapping {
+			others[name] = ""
+		}
+	}
+	for other := range others {
 		if mapping.ReadKeysCollide(other, idpGroup) {
 			resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
 				(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error())
