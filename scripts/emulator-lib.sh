@@ -11,9 +11,11 @@
 # write_mirror_config        installs bin/terraform-provider-tooljet into a
 #                            filesystem mirror under $work and writes
 #                            $work/mirror.tfrc, a CLI configuration that
-#                            installs tooljet/tooljet from it. Unlike
-#                            dev_overrides, it lets `terraform init` and
-#                            `terraform test` run offline.
+#                            installs the tooljet/* providers from it.
+#                            Unlike dev_overrides, it lets `terraform init`
+#                            and `terraform test` run offline.
+# mirror_dir NAME            prints the mirror directory for provider
+#                            tooljet/NAME, to put another build in.
 
 emulator_pid=
 emulator_url=
@@ -58,21 +60,27 @@ show_emulator_log() {
 	fi
 }
 
-write_mirror_config() {
-	local version=0.0.1
-	local platform
-	platform="$(go env GOOS)_$(go env GOARCH)"
-	local dir="$work/mirror/registry.terraform.io/tooljet/tooljet/$version/$platform"
+mirror_version=0.0.1
+
+mirror_dir() {
+	local dir
+	dir="$work/mirror/registry.terraform.io/tooljet/$1/$mirror_version/$(go env GOOS)_$(go env GOARCH)"
 	mkdir -p "$dir"
-	cp "$repo/bin/terraform-provider-tooljet" "$dir/terraform-provider-tooljet_v$version"
+	echo "$dir"
+}
+
+write_mirror_config() {
+	local dir
+	dir=$(mirror_dir tooljet)
+	cp "$repo/bin/terraform-provider-tooljet" "$dir/terraform-provider-tooljet_v$mirror_version"
 	cat >"$work/mirror.tfrc" <<CONFIG
 provider_installation {
   filesystem_mirror {
     path    = "$work/mirror"
-    include = ["registry.terraform.io/tooljet/tooljet"]
+    include = ["registry.terraform.io/tooljet/*"]
   }
   direct {
-    exclude = ["registry.terraform.io/tooljet/tooljet"]
+    exclude = ["registry.terraform.io/tooljet/*"]
   }
 }
 CONFIG

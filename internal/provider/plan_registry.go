@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
 	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
 
@@ -29,7 +30,44 @@ type planRegistry struct {
 	// the instance is then not part of this plan, and nobody waits again.
 	instanceWaitTimedOut bool
 	workspaces           map[string][]*plannedWorkspaceSync
-	mappings             map[string]map[string][]*plannedMapping
+	// mappings are the tooljet_group_mapping entries per workspace, as
+	// ToolJet holds them with this plan's changes laid over them. They are
+	// kept up to date as resources register, so that each check costs the
+	// same however many mappings the plan has.
+	mappings map[string]*workspaceMappings
+	// instanceIndex maps the key ToolJet returns for each name of the
+	// instance mapping to the name; indexSource is what it was built from.
+	instanceIndex map[string]string
+	indexSource   any
+}
+
+// workspaceMappings are one workspace's tooljet_group_mapping entries.
+type workspaceMappings struct {
+	entries map[string]string
+	// byReadKey maps the key ToolJet returns for each entry to the entry's
+	// IdP group name.
+	byReadKey map[string]string
+}
+
+func newWorkspaceMappings(entries map[string]string) *workspaceMappings {
+	m := &workspaceMappings{entries: map[string]string{}, byReadKey: map[string]string{}}
+	for name, target := range entries {
+		m.set(name, target)
+	}
+	return m
+}
+
+func (m *workspaceMappings) set(name, target string) {
+	m.entries[name] = target
+	m.byReadKey[mapping.ToolJetReadKey(name)] = name
+}
+
+func (m *workspaceMappings) remove(name string) {
+	delete(m.entries, name)
+	key := mapping.ToolJetReadKey(name)
+	if m.byReadKey[key] == name {
+		delete(m.byReadKey, key)
+	}
 }
 
 // instancePlanWait bounds how long a check waits for tooljet_instance_oidc
@@ -64,7 +102,7 @@ func newPlanRegistry() *planRegistry {
 	return &planRegistry{
 		instanceAdded: make(chan struct{}),
 		workspaces:    map[string][]*plannedWorkspaceSync{},
-		mappings:      map[string]map[string][]*plannedMapping{},
+		mappings:      map[string]*workspaceMappings{},
 	}
 }
 
@@ -117,13 +155,88 @@ func (r *planRegistry) addWorkspaceSync(workspaceID string, p *plannedWorkspaceS
 	r.workspaces[workspaceID] = append(r.workspaces[workspaceID], p)
 }
 
-func (r *planRegistry) addMapping(workspaceID, idpGroup string, p *plannedMapping) {
+// addMapping registers a planned tooljet_group_mapping. snap supplies the
+// workspace's entries in ToolJet the first time the workspace is seen.
+func (r *planRegistry) addMapping(snap *ssostate.Snapshot, workspaceID, idpGroup string,
+	p *plannedMapping) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.mappings[workspaceID] == nil {
-		r.mappings[workspaceID] = map[string][]*plannedMapping{}
+	m := r.workspaceMappingsLocked(snap, workspaceID)
+	if p.destroy {
+		m.remove(idpGroup)
+		return
 	}
-	r.mappings[workspaceID][idpGroup] = append(r.mappings[workspaceID][idpGroup], p)
+	m.set(idpGroup, p.target)
+}
+
+func (r *planRegistry) workspaceMappingsLocked(snap *ssostate.Snapshot,
+	workspaceID string) *workspaceMappings {
+	m, ok := r.mappings[workspaceID]
+	if !ok {
+		var remote map[string]string
+		if ws := snap.Record.Lookup(workspaceID); ws != nil {
+			remote = ws.Mappings
+		}
+		m = newWorkspaceMappings(remote)
+		r.mappings[workspaceID] = m
+	}
+	return m
+}
+
+// mappingsOf returns a copy of a workspace's tooljet_group_mapping entries
+// as this plan leaves them.
+func (r *planRegistry) mappingsOf(snap *ssostate.Snapshot, workspaceID string) map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.workspaceMappingsLocked(snap, workspaceID).entries)
+}
+
+// allMappings returns the tooljet_group_mapping entries of every workspace
+// as this plan leaves them.
+func (r *planRegistry) allMappings(snap *ssostate.Snapshot) map[string]map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id := range snap.Record.Workspaces {
+		r.workspaceMappingsLocked(snap, id)
+	}
+	out := make(map[string]map[string]string, len(r.mappings))
+	for id, m := range r.mappings {
+		if len(m.entries) > 0 {
+			out[id] = maps.Clone(m.entries)
+		}
+	}
+	return out
+}
+
+// collidingInstanceKey returns a name of the instance mapping, as this plan
+// leaves it, that ToolJet returns as the same key as idpGroup.
+func (r *planRegistry) collidingInstanceKey(snap *ssostate.Snapshot, idpGroup string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var source any = snap
+	instanceMapping := snap.InstanceMapping()
+	if r.instance != nil && !r.instance.destroy && r.instance.mapping != nil {
+		source, instanceMapping = r.instance, r.instance.mapping
+	}
+	if r.indexSource != source {
+		r.instanceIndex = make(map[string]string, len(instanceMapping))
+		for name := range instanceMapping {
+			r.instanceIndex[mapping.ToolJetReadKey(name)] = name
+		}
+		r.indexSource = source
+	}
+	other, ok := r.instanceIndex[mapping.ToolJetReadKey(idpGroup)]
+	return other, ok && other != idpGroup
+}
+
+// collidingMapping returns another tooljet_group_mapping entry of the
+// workspace that ToolJet returns as the same key as idpGroup.
+func (r *planRegistry) collidingMapping(snap *ssostate.Snapshot, workspaceID,
+	idpGroup string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	other, ok := r.workspaceMappingsLocked(snap, workspaceID).byReadKey[mapping.ToolJetReadKey(idpGroup)]
+	return other, ok && other != idpGroup
 }
 
 // tableView is the group-sync table as this plan would leave it, as far as
@@ -146,8 +259,6 @@ type tableView struct {
 	// ownsMapping is true for workspaces whose whole mapping a
 	// tooljet_workspace_group_sync owns.
 	ownsMapping map[string]bool
-	// mappings are the tooljet_group_mapping entries per workspace.
-	mappings map[string]map[string]string
 }
 
 // view builds the tableView from a snapshot and the registry.
@@ -164,7 +275,6 @@ func (r *planRegistry) view(snap *ssostate.Snapshot, defaultWorkspace string) *t
 		rows:             map[string]bool{},
 		owners:           map[string]int{},
 		ownsMapping:      map[string]bool{},
-		mappings:         map[string]map[string]string{},
 	}
 	if !snap.RecordFound {
 		_, v.defaultInherits = snap.Rows[defaultWorkspace]
@@ -176,9 +286,6 @@ func (r *planRegistry) view(snap *ssostate.Snapshot, defaultWorkspace string) *t
 	for id, ws := range snap.Record.Workspaces {
 		managed[id] = ws.Managed
 		v.ownsMapping[id] = ws.GroupMapping != nil
-		if len(ws.Mappings) > 0 {
-			v.mappings[id] = maps.Clone(ws.Mappings)
-		}
 	}
 
 	if p := r.instance; p != nil {
@@ -216,20 +323,6 @@ func (r *planRegistry) view(snap *ssostate.Snapshot, defaultWorkspace string) *t
 		}
 	}
 
-	for id, byGroup := range r.mappings {
-		for idpGroup, planned := range byGroup {
-			for _, p := range planned {
-				if v.mappings[id] == nil {
-					v.mappings[id] = map[string]string{}
-				}
-				if p.destroy {
-					delete(v.mappings[id], idpGroup)
-					continue
-				}
-				v.mappings[id][idpGroup] = p.target
-			}
-		}
-	}
 	return v
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -39,7 +38,8 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if pc == nil {
 		return
 	}
-	r.data.registry.addMapping(workspaceID, idpGroup, &plannedMapping{destroy: destroy, target: target})
+	r.data.registry.addMapping(pc.snap, workspaceID, idpGroup,
+		&plannedMapping{destroy: destroy, target: target})
 	if destroy {
 		return
 	}
@@ -72,17 +72,15 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 					"drops it.", idpGroup, inherited, label))
 		}
 	}
-	others := map[string]string{}
-	maps.Copy(others, view.mappings[workspaceID])
-	if !view.ownsMapping[workspaceID] {
-		for name := range view.instanceMapping {
-			others[name] = ""
-		}
+	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
+		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
+			(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error())
 	}
-	for other := range others {
-		if mapping.ReadKeysCollide(other, idpGroup) {
+	if !view.ownsMapping[workspaceID] {
+		if other, ok := r.data.registry.collidingInstanceKey(pc.snap, idpGroup); ok {
 			resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
-				(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error())
+				(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error()+
+					" The other name is in the instance mapping, which the workspace inherits.")
 		}
 	}
 	if !view.inTable(workspaceID) {

@@ -86,7 +86,7 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	mappingPath := path.Root("group_sync").AtName("group_mapping")
-	for workspaceID, entries := range view.mappings {
+	for workspaceID, entries := range r.data.registry.allMappings(pc.snap) {
 		if view.ownsMapping[workspaceID] {
 			continue
 		}

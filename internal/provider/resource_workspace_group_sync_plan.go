@@ -87,7 +87,7 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 			(&workspaceManagedError{workspace: label}).Error())
 	}
 	if !plan.GroupMapping.IsNull() {
-		if entries := view.mappings[workspaceID]; len(entries) > 0 {
+		if entries := r.data.registry.mappingsOf(pc.snap, workspaceID); len(entries) > 0 {
 			resp.Diagnostics.AddAttributeError(path.Root("group_mapping"),
 				"Group mapping owned twice", (&ownedMappingError{workspace: label,
 					entries: entries}).Error())

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
@@ -68,6 +69,9 @@ type Snapshot struct {
 	// configs is the configs object as read, used to write back keys the
 	// provider does not manage.
 	configs map[string]any
+
+	instanceMappingOnce sync.Once
+	instanceMapping     map[string]string
 }
 
 // Row is one workspace's row of the group-sync table.
@@ -160,8 +164,13 @@ func (s *Snapshot) InstanceClaimName() string {
 // InstanceMapping is the instance mapping with exact spelling: the record's
 // entries that ToolJet still holds, and, for entries added outside the
 // provider, the keys as ToolJet returns them.
+//
+// It is computed once per snapshot; callers must not modify the result.
 func (s *Snapshot) InstanceMapping() map[string]string {
-	return Spell(s.MappingRead, s.Record.InstanceMapping)
+	s.instanceMappingOnce.Do(func() {
+		s.instanceMapping = Spell(s.MappingRead, s.Record.InstanceMapping)
+	})
+	return s.instanceMapping
 }
 
 // Spell returns read (a mapping as ToolJet returns it) with each key
