@@ -17,6 +17,10 @@ import (
 // key with String.prototype.toLowerCase. So "Marketing Team" is read back as
 // "marketing _team" and "OIDC" as "o_i_d_c". Only ASCII capitals get a
 // separator, but every letter with a lower-case form is lower-cased.
+//
+// NOTE: the lower-casing uses Go's Unicode tables (Unicode 15.0 in Go 1.26),
+// while Node.js 20 uses Unicode 17.0, so letters added in Unicode 16 or 17
+// may be lower-cased by ToolJet and left as they are here.
 func ToolJetReadKey(name string) string {
 	var b strings.Builder
 	b.Grow(len(name) + 4)

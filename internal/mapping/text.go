@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -80,11 +81,20 @@ func Parse(text string) (map[string]string, error) {
 		groups[name] = target
 	}
 
+	if len(errs) > maxReportedErrors {
+		more := len(errs) - maxReportedErrors
+		errs = append(errs[:maxReportedErrors:maxReportedErrors],
+			fmt.Errorf("and %d more invalid entries", more))
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return groups, nil
 }
+
+// maxReportedErrors bounds how many invalid entries Parse reports, so that a
+// large text full of mistakes gives a readable error.
+const maxReportedErrors = 20
 
 // splitEntries splits text at every comma and newline and keeps the empty
 // entries, so that entry numbers match positions in the text. A "\r" before

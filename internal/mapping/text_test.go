@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -452,5 +453,33 @@ func TestFormat_roundTrip(t *testing.T) {
 		if !maps.Equal(got, m) {
 			t.Errorf("Parse(Format(%v)) = %v", m, got)
 		}
+	}
+}
+
+func TestParse_boundsReportedErrors(t *testing.T) {
+	entries := make([]string, 50)
+	for i := range entries {
+		entries[i] = fmt.Sprintf("group %d without arrow", i)
+	}
+	_, err := Parse(strings.Join(entries, ", "))
+	if err == nil {
+		t.Fatal("Parse accepted 50 entries without an arrow")
+	}
+	var entryErrs []*EntryError
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("the error %T does not list the entries", err)
+	}
+	for _, e := range joined.Unwrap() {
+		var entryErr *EntryError
+		if errors.As(e, &entryErr) {
+			entryErrs = append(entryErrs, entryErr)
+		}
+	}
+	if len(entryErrs) != maxReportedErrors {
+		t.Errorf("reported %d entries, expected %d", len(entryErrs), maxReportedErrors)
+	}
+	if !strings.Contains(err.Error(), "and 30 more invalid entries") {
+		t.Errorf("the error does not say how many entries it left out: %v", err)
 	}
 }
