@@ -22,8 +22,8 @@ fail() {
 
 command -v go >/dev/null 2>&1 || fail "go was not found on PATH. Install Go 1.26 or later."
 
-# tofu version warns on stderr when TF_CLI_CONFIG_FILE names a missing file;
-# an empty configuration keeps its output to the version line.
+# tofu version warns when TF_CLI_CONFIG_FILE names a missing file, so the
+# check gives it an empty configuration and reads only the version line.
 built_version() {
 	TF_CLI_CONFIG_FILE=/dev/null "$out" version 2>/dev/null | head -n 1
 }
@@ -48,8 +48,8 @@ mkdir -p "$out_dir"
 start=$SECONDS
 # The build runs inside the module directory, so OpenTofu's own go.mod and
 # go.sum pin every dependency. CGO_ENABLED=0 and the flags are those of
-# OpenTofu's release builds; version.dev=no drops the "-dev" suffix from the
-# version that tofu reports.
+# OpenTofu's release builds, where version.dev=no drops the "-dev" suffix
+# from the version that tofu reports.
 (cd "$module_dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
 	-ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
 	-o "$out.tmp" ./cmd/tofu)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs terraform fmt -check on examples/ and terraform validate on every
-# example directory, with the provider from bin/ loaded through a
-# dev_overrides CLI configuration, so terraform init is not run. Each
-# directory is validated in a temporary copy, with a required_providers block
-# added where the example has none, so the repository stays clean.
+# Runs terraform fmt -check on examples/ and terraform init and validate on
+# every example directory, with the provider from bin/ installed from a
+# filesystem mirror, so it works offline and modules resolve. The examples
+# are validated in a temporary copy of examples/, with a required_providers
+# block added where a directory has none, so the repository stays clean.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/emulator-lib.sh
+source "$repo/scripts/emulator-lib.sh"
 
 # Terraform would otherwise ask HashiCorp's checkpoint service for updates.
 export CHECKPOINT_DISABLE=1
@@ -15,31 +17,20 @@ export TF_INPUT=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/tooljet-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-cat >"$work/dev.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "tooljet/tooljet" = "$repo/bin"
-  }
-  direct {}
-}
-EOF
-export TF_CLI_CONFIG_FILE="$work/dev.tfrc"
-
 make --no-print-directory -C "$repo" build
+write_mirror_config
+export TF_CLI_CONFIG_FILE="$work/mirror.tfrc"
 
 echo "==> terraform fmt -check -recursive examples/"
 terraform fmt -check -recursive -diff "$repo/examples"
 
-echo "==> terraform validate, for each example directory"
-
+echo "==> terraform init and validate, for each example directory"
+cp -R "$repo/examples" "$work/examples"
 failed=0
-while IFS= read -r dir; do
-	relative=${dir#"$repo"/}
-	copy="$work/$relative"
-	mkdir -p "$copy"
-	cp "$dir"/*.tf "$copy/"
+while IFS= read -r copy; do
+	relative=${copy#"$work"/}
 	if ! grep -q 'required_providers' "$copy"/*.tf; then
-		cat >"$copy/required_providers.tf" <<'EOF'
+		cat >"$copy/required_providers.tf" <<'HCL'
 terraform {
   required_providers {
     tooljet = {
@@ -47,18 +38,17 @@ terraform {
     }
   }
 }
-EOF
+HCL
 	fi
-	# The output is shown only on failure, because every run starts with
-	# Terraform's warning that development overrides are in effect.
-	if terraform -chdir="$copy" validate -no-color >"$work/validate.log" 2>&1; then
+	if terraform -chdir="$copy" init -backend=false -no-color >"$work/validate.log" 2>&1 &&
+		terraform -chdir="$copy" validate -no-color >>"$work/validate.log" 2>&1; then
 		echo "ok    $relative"
 	else
 		echo "FAIL  $relative" >&2
 		cat "$work/validate.log" >&2
 		failed=1
 	fi
-done < <(find "$repo/examples" -name '*.tf' -exec dirname {} \; | sort -u)
+done < <(find "$work/examples" -name '*.tf' -exec dirname {} \; | sort -u)
 
 if ((failed)); then
 	exit 1

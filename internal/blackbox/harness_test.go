@@ -86,7 +86,8 @@ func providerDir(t *testing.T) string {
 // buildProvider runs go build in the module root into a new temporary
 // directory and returns that directory.
 func buildProvider() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+	ctx := context.Background()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)
 	}
@@ -98,7 +99,8 @@ func buildProvider() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-tooljet"), ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o",
+		filepath.Join(dir, "terraform-provider-tooljet"), ".")
 	cmd.Dir = filepath.Dir(goMod)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)

@@ -90,7 +90,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
-		httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		httpClient = &http.Client{}
+		// A nil Transport means http.DefaultTransport, for a program that
+		// replaced it with another type.
+		if transport, ok := http.DefaultTransport.(*http.Transport); ok {
+			httpClient.Transport = transport.Clone()
+		}
 	}
 
 	rc := resty.NewWithClient(&http.Client{
@@ -109,6 +114,7 @@ func New(cfg Config) (*Client, error) {
 	rc.SetDebug(false)
 	rc.SetLogger(discardLogger{})
 	rc.SetDisableWarn(true)
+	rc.SetResponseBodyLimit(maxResponseBytes)
 	rc.SetHeader("Accept", "application/json")
 	if cfg.UserAgent != "" {
 		rc.SetHeader("User-Agent", cfg.UserAgent)

@@ -22,7 +22,9 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool, error) {
 	if isDigits(value) {
 		seconds, err := strconv.ParseUint(value, 10, 64)
 		if err != nil || seconds > uint64(math.MaxInt64/int64(time.Second)) {
-			return time.Duration(math.MaxInt64), true, nil
+			// The value has only digits, so ParseUint fails only on a number
+			// too large for uint64: a valid but very long wait.
+			return time.Duration(math.MaxInt64), true, nil //nolint:nilerr // see above
 		}
 		return time.Duration(seconds) * time.Second, true, nil
 	}

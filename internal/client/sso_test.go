@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -402,8 +403,13 @@ func rawInstanceSSO(t *testing.T, host string) []byte {
 	httpClient := &http.Client{Jar: jar}
 	credentials, _ := json.Marshal(map[string]string{"email": superAdminEmail,
 		"password": seedPassword})
-	resp, err := httpClient.Post(host+"/api/authenticate/super-admin", "application/json",
-		bytes.NewReader(credentials))
+	loginReq, err := http.NewRequestWithContext(context.Background(), http.MethodPost,
+		host+"/api/authenticate/super-admin", bytes.NewReader(credentials))
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	loginReq.Header.Set("Content-Type", "application/json")
+	resp, err := httpClient.Do(loginReq)
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -416,7 +422,8 @@ func rawInstanceSSO(t *testing.T, host string) []byte {
 		t.Fatalf("login: status %d, error %v", resp.StatusCode, err)
 	}
 
-	req, err := http.NewRequest(http.MethodGet, host+pathInstanceSSO, nil)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		host+pathInstanceSSO, nil)
 	if err != nil {
 		t.Fatalf("new request: %v", err)
 	}

@@ -380,7 +380,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		Name: authCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
 	})
-	writeEmpty(w, http.StatusOK)
+	writeEmpty(w)
 }
 
 // access is the role a route requires.

@@ -211,14 +211,14 @@ func TestCommand_signalSavesState(t *testing.T) {
 	}
 	dir := t.TempDir()
 	binary := filepath.Join(dir, "tooljet-emulator")
-	buildCmd := exec.Command(goTool(t), "build", "-o", binary,
+	buildCmd := exec.CommandContext(t.Context(), goTool(t), "build", "-o", binary,
 		"github.com/tooljet/terraform-provider-tooljet/cmd/tooljet-emulator")
 	if out, err := buildCmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
 	statePath := filepath.Join(dir, "state.json")
-	cmd := exec.Command(binary, "-listen", "127.0.0.1:0", "-state", statePath)
+	cmd := exec.CommandContext(t.Context(), binary, "-listen", "127.0.0.1:0", "-state", statePath)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +238,11 @@ func TestCommand_signalSavesState(t *testing.T) {
 	if !ok {
 		t.Fatalf("ready line = %q", line)
 	}
-	resp, err := http.Get(baseURL + "/api/health")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, baseURL+"/api/health", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func TestFault_drop(t *testing.T) {
 	freshConnectionClient(c)
 	srv.AddFault(Fault{Method: "*", Path: "*", Drop: true, Count: 1})
 
-	req, err := http.NewRequest("GET", baseURL+"/api/health", nil)
+	req, err := http.NewRequestWithContext(t.Context(), "GET", baseURL+"/api/health", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestFault_commitThenDrop(t *testing.T) {
 	srv.AddFault(Fault{Method: "PATCH", Path: orgSSOPath, Drop: true, CommitThenFail: true,
 		Count: 1})
 
-	req, err := http.NewRequest("PATCH", baseURL+orgSSOPath,
+	req, err := http.NewRequestWithContext(t.Context(), "PATCH", baseURL+orgSSOPath,
 		strings.NewReader(`{"type":"openid","enabled":true}`))
 	if err != nil {
 		t.Fatal(err)

@@ -112,7 +112,7 @@ func (s *Server) handlePatchOrganizationGeneral(w http.ResponseWriter, r *http.R
 		writeError(w, r, http.StatusInternalServerError, "Failed to save state: "+err.Error())
 		return
 	}
-	writeEmpty(w, http.StatusOK)
+	writeEmpty(w)
 }
 
 // allowsAutomaticSSOLogin reports ToolJet's rule for automatic SSO login:
@@ -159,5 +159,5 @@ func (s *Server) handlePatchInheritSSO(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusInternalServerError, "Failed to save state: "+err.Error())
 		return
 	}
-	writeEmpty(w, http.StatusOK)
+	writeEmpty(w)
 }

@@ -78,7 +78,7 @@ func (c *apiClient) do(method, path string, body any) response {
 		}
 		reader = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, c.baseURL+path, reader)
+	req, err := http.NewRequestWithContext(c.t.Context(), method, c.baseURL+path, reader)
 	if err != nil {
 		c.t.Fatalf("new request: %v", err)
 	}

@@ -259,5 +259,5 @@ func (s *Server) handleDeleteOrganizationSSO(w http.ResponseWriter, r *http.Requ
 		writeError(w, r, http.StatusInternalServerError, "Failed to save state: "+err.Error())
 		return
 	}
-	writeEmpty(w, http.StatusOK)
+	writeEmpty(w)
 }

@@ -213,7 +213,7 @@ func TestOrganizationSSO_invalidType(t *testing.T) {
 func TestOrganizationSSO_nonJSONContentTypeIgnored(t *testing.T) {
 	srv, baseURL := startServer(t, Options{})
 	c := superAdmin(t, srv, baseURL)
-	req, err := http.NewRequest("PATCH", baseURL+orgSSOPath,
+	req, err := http.NewRequestWithContext(t.Context(), "PATCH", baseURL+orgSSOPath,
 		strings.NewReader(`{"type":"openid"}`))
 	if err != nil {
 		t.Fatal(err)

@@ -85,11 +85,11 @@ func errorEnvelope(r *http.Request, status int, message any) jsonObject {
 	}
 }
 
-// writeEmpty sends a success status with an empty body, as a Nest handler
-// that returns nothing does.
-func writeEmpty(w http.ResponseWriter, status int) {
+// writeEmpty sends 200 OK with an empty body, as a Nest handler that returns
+// nothing does.
+func writeEmpty(w http.ResponseWriter) {
 	w.Header().Set("Content-Length", "0")
-	w.WriteHeader(status)
+	w.WriteHeader(http.StatusOK)
 }
 
 // maxBodyBytes is the JSON body limit that ToolJet's server/src/main.ts sets
@@ -114,7 +114,7 @@ func readBody(r *http.Request) (map[string]any, error) {
 
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBodyInvalid, err)
+		return nil, fmt.Errorf("%w: %w", errBodyInvalid, err)
 	}
 	if len(data) > maxBodyBytes {
 		return nil, errBodyTooLarge
@@ -127,7 +127,7 @@ func readBody(r *http.Request) (map[string]any, error) {
 	dec.UseNumber()
 	var body any
 	if err := dec.Decode(&body); err != nil {
-		return nil, fmt.Errorf("%w: %v", errBodyInvalid, err)
+		return nil, fmt.Errorf("%w: %w", errBodyInvalid, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: unexpected data after the JSON value", errBodyInvalid)

@@ -162,7 +162,8 @@ func (s *Server) start(addr string, tlsConfig *tls.Config) (string, error) {
 	if s.http != nil {
 		return "", errors.New("emulator already started: call Close first")
 	}
-	listener, err := net.Listen("tcp", addr)
+	var listenConfig net.ListenConfig
+	listener, err := listenConfig.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("listen on %s: %w", addr, err)
 	}

@@ -53,7 +53,9 @@ func ensureCLIConfig() (func(), error) {
 	if err := os.WriteFile(file, []byte("# empty CLI configuration for tests\n"), 0o600); err != nil {
 		return nil, err
 	}
-	os.Setenv("TF_CLI_CONFIG_FILE", file)
+	if err := os.Setenv("TF_CLI_CONFIG_FILE", file); err != nil {
+		return nil, err
+	}
 	return func() { os.RemoveAll(dir) }, nil
 }
 

@@ -99,7 +99,7 @@ func TestAccFaults_writeCommittedThenFailed(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(testOptions{}),
 				Steps: []resource.TestStep{{
-					Config: env.config(instanceOIDCConfig("Okta", "secret")),
+					Config: env.config(instanceOIDCConfig("secret")),
 					Check: env.checkStored(func(snap *ssostate.Snapshot) error {
 						if snap.ClientID != "tooljet-client" {
 							return fmt.Errorf("stored client ID %q", snap.ClientID)
@@ -143,7 +143,7 @@ func TestAccFaults_slowServer(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
 		Steps: []resource.TestStep{
 			{
-				Config:      slow + instanceOIDCConfig("Okta", "secret"),
+				Config:      slow + instanceOIDCConfig("secret"),
 				ExpectError: textPattern("no response within the request timeout of 1s"),
 			},
 			{
@@ -175,7 +175,7 @@ func TestAccFaults_rateLimitLongerThanAllowed(t *testing.T) {
 	}
 	env.emulator.AddFault(fault)
 	config := strings.Replace(env.providerConfig(), "max_retries = 3",
-		"max_retries = 3\n  max_retry_wait = \"5s\"", 1) + instanceOIDCConfig("Okta", "secret")
+		"max_retries = 3\n  max_retry_wait = \"5s\"", 1) + instanceOIDCConfig("secret")
 
 	started := time.Now()
 	resource.Test(t, resource.TestCase{
@@ -198,7 +198,7 @@ func TestAccInstanceOIDC_licenseDowngrade(t *testing.T) {
 	parallel(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	config := env.config(instanceOIDCConfig("Okta", "secret"))
+	config := env.config(instanceOIDCConfig("secret"))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),

@@ -28,15 +28,17 @@ func parallel(t *testing.T) {
 	}
 }
 
-func instanceOIDCConfig(name, secret string) string {
+// instanceOIDCConfig is a tooljet_instance_oidc named "Okta" with the given
+// client secret.
+func instanceOIDCConfig(secret string) string {
 	return fmt.Sprintf(`
 resource "tooljet_instance_oidc" "test" {
-  name           = %q
+  name           = "Okta"
   client_id      = "tooljet-client"
   client_secret  = %q
   well_known_url = "https://idp.example.com/.well-known/openid-configuration"
 }
-`, name, secret)
+`, secret)
 }
 
 // checkStored compares the instance configuration stored in ToolJet with
@@ -76,7 +78,7 @@ func TestAccInstanceOIDC_basic(t *testing.T) {
 		}),
 		Steps: []resource.TestStep{
 			{
-				Config: env.config(instanceOIDCConfig("Okta", "first-secret")),
+				Config: env.config(instanceOIDCConfig("first-secret")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(instanceOIDCAddress, tfjsonpath.New("id"),
 						knownvalue.StringExact("instance")),
@@ -272,7 +274,7 @@ resource "tooljet_instance_oidc" "test" {
 func TestAccInstanceOIDC_drift(t *testing.T) {
 	parallel(t)
 	env := newTestEnv(t)
-	config := env.config(instanceOIDCConfig("Okta", "secret"))
+	config := env.config(instanceOIDCConfig("secret"))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
@@ -310,7 +312,7 @@ func TestAccInstanceOIDC_drift(t *testing.T) {
 func TestAccInstanceOIDC_disappears(t *testing.T) {
 	parallel(t)
 	env := newTestEnv(t)
-	config := env.config(instanceOIDCConfig("Okta", "secret"))
+	config := env.config(instanceOIDCConfig("secret"))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
@@ -362,7 +364,7 @@ func TestAccInstanceOIDC_refusesToOverwrite(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
 		Steps: []resource.TestStep{
 			{
-				Config: env.config(instanceOIDCConfig("Okta", "secret")),
+				Config: env.config(instanceOIDCConfig("secret")),
 				ExpectError: regexp.MustCompile(`(?s)already has an instance OIDC configuration.*` +
 					`terraform import tooljet_instance_oidc\.<name> instance`),
 			},
@@ -452,7 +454,7 @@ func TestAccInstanceOIDC_licenseWithoutOIDC(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
 		Steps: []resource.TestStep{{
-			Config: env.config(instanceOIDCConfig("Okta", "secret")),
+			Config: env.config(instanceOIDCConfig("secret")),
 			ExpectError: regexp.MustCompile(`(?s)license does not include OpenID Connect SSO.*` +
 				`HTTP 451`),
 		}},
@@ -467,7 +469,7 @@ func TestAccInstanceOIDC_communityEdition(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
 		Steps: []resource.TestStep{{
-			Config:      env.config(instanceOIDCConfig("Okta", "secret")),
+			Config:      env.config(instanceOIDCConfig("secret")),
 			ExpectError: regexp.MustCompile(`(?s)Community Edition.*Enterprise Edition`),
 		}},
 	})

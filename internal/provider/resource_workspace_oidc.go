@@ -112,7 +112,7 @@ func (r *workspaceOIDCResource) Create(ctx context.Context, req resource.CreateR
 	if row == nil {
 		addWorkspaceOIDCError(&resp.Diagnostics, "create", fmt.Errorf("ToolJet returned the "+
 			"ID %s for the new OIDC provider, but workspace %s has no provider with that ID. "+
-			"This is a bug in the provider or in ToolJet; please report it.", id,
+			"This is a bug in the provider or in ToolJet; please report it", id,
 			workspaceLabel(ctx, r.data.store, workspaceID)))
 		return
 	}
@@ -293,7 +293,7 @@ func (r *workspaceOIDCResource) Update(ctx context.Context, req resource.UpdateR
 	if savedID != "" && savedID != id {
 		addWorkspaceOIDCError(&resp.Diagnostics, "update", fmt.Errorf("ToolJet stored the "+
 			"settings as a new OIDC provider %s instead of updating %s, which was deleted "+
-			"meanwhile. Remove %s from the state (terraform state rm), then import %s.",
+			"meanwhile. Remove %s from the state (terraform state rm), then import %s",
 			savedID, id, id, savedID))
 		return
 	}

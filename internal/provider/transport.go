@@ -24,7 +24,10 @@ type warning struct{ summary, detail string }
 // certificates plus any configured ones, and certificate verification
 // unless insecure_skip_verify is set.
 func newHTTPClient(s tlsSettings, diags *diag.Diagnostics) (*http.Client, []warning) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{}
+	if defaultTransport, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = defaultTransport.Clone()
+	}
 	transport.Proxy = http.ProxyFromEnvironment
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 

@@ -35,20 +35,20 @@ func acquireFileLock(ctx context.Context, host string) (func(), error) {
 	for {
 		locked, err := tryLockFile(f)
 		if err != nil {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
 		if locked {
 			return func() {
 				unlockFile(f)
-				f.Close()
+				_ = f.Close()
 			}, nil
 		}
 		timer := time.NewTimer(fileLockPoll)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("waiting for another Terraform process on this machine "+
 				"that is writing ToolJet's SSO settings (lock file %s): %w", path, ctx.Err())
 		case <-timer.C:
