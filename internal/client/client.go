@@ -55,6 +55,12 @@ type Client struct {
 	rc      *resty.Client
 
 	sessions sessionStore
+
+	// loginFailure is the error of a login that ToolJet rejected. Every
+	// later call returns it instead of trying the same credentials again,
+	// because ToolJet locks an account after five failed logins.
+	loginFailure   error
+	loginFailureMu sync.Mutex
 }
 
 // New validates cfg and returns a Client. It makes no network call: the
@@ -141,6 +147,11 @@ func NormalizeHost(host string) (string, error) {
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("the ToolJet host %q must not have a query or fragment", host)
+	}
+	if path := strings.TrimRight(u.Path, "/"); strings.HasSuffix(path, "/api") {
+		return "", fmt.Errorf("the ToolJet host %q ends with /api: set it to ToolJet's base "+
+			"URL without /api, such as %q; the provider adds the API path itself", host,
+			strings.TrimSuffix(strings.TrimRight(host, "/"), "/api"))
 	}
 	if u.User != nil {
 		return "", fmt.Errorf("the ToolJet host %q must not contain credentials; "+

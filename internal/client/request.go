@@ -1,6 +1,7 @@
 package client
 
 import (
+	"strings"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -60,8 +61,11 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 				return nil, operationTimeout(req, ctx, err)
 			}
 			retry, wrapped := c.classifyTransportError(req, err)
-			if !retry || attempt > c.cfg.MaxRetries {
+			if !retry {
 				return nil, wrapped
+			}
+			if attempt > c.cfg.MaxRetries {
+				return nil, attemptsError(attempt, wrapped)
 			}
 			if waitErr := c.backoff(ctx, req, attempt, 0, ""); waitErr != nil {
 				return nil, errors.Join(wrapped, waitErr)
@@ -90,8 +94,11 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 		}
 
 		apiErr := newAPIError(req.method, req.path, resp.status, resp.body)
-		if !isRetryableStatus(resp.status) || attempt > c.cfg.MaxRetries {
+		if !isRetryableStatus(resp.status) {
 			return resp, c.finalStatusError(req, apiErr)
+		}
+		if attempt > c.cfg.MaxRetries {
+			return resp, attemptsError(attempt, c.finalStatusError(req, apiErr))
 		}
 		if !req.idempotent && resp.status != http.StatusTooManyRequests {
 			// A gateway error after a create leaves open whether the row
@@ -156,6 +163,16 @@ func (c *Client) send(ctx context.Context, req request, body []byte, workspaceID
 		header:  resp.Header(),
 		cookies: resp.Cookies(),
 	}, nil
+}
+
+// attemptsError says that err is the last of several attempts, when there
+// were retries.
+func attemptsError(attempts int, err error) error {
+	if attempts <= 1 {
+		return err
+	}
+	return fmt.Errorf("gave up after %d attempts (the provider setting max_retries allows %d "+
+		"retries): %w", attempts, attempts-1, err)
 }
 
 func isRetryableStatus(status int) bool {
@@ -224,6 +241,14 @@ func operationTimeout(req request, ctx context.Context, err error) error {
 // finalStatusError adds context-specific advice to errors that are not
 // retried.
 func (c *Client) finalStatusError(req request, apiErr *APIError) error {
+	if apiErr.StatusCode == http.StatusBadRequest && req.path == pathInstanceSSO &&
+		strings.Contains(apiErr.Message, "At least one workspace") {
+		apiErr.Hint = "ToolJet requires an enabled workspace in the group sync table while " +
+			"instance group sync is on. When tooljet_instance_oidc sets " +
+			"default_workspace_inherits = false, add depends_on with the " +
+			"tooljet_workspace_group_sync that adds another workspace, so that Terraform " +
+			"adds it first."
+	}
 	if apiErr.StatusCode == http.StatusNotFound && req.path == pathInstanceSSO &&
 		req.method == http.MethodPatch {
 		apiErr.Hint = "ToolJet has no route for instance-level SSO settings: this is ToolJet " +

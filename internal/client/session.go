@@ -130,6 +130,12 @@ func (c *Client) loginWorkspace(ctx context.Context, sess *session, workspaceID 
 
 // login posts the credentials to path and returns the session cookie.
 func (c *Client) login(ctx context.Context, path string, payload *loginPayload) (string, error) {
+	c.loginFailureMu.Lock()
+	failure := c.loginFailure
+	c.loginFailureMu.Unlock()
+	if failure != nil {
+		return "", failure
+	}
 	req := request{
 		method:     http.MethodPost,
 		path:       path,
@@ -142,6 +148,9 @@ func (c *Client) login(ctx context.Context, path string, payload *loginPayload) 
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
 			apiErr.Hint = loginHint(c.cfg.Email, apiErr.Message)
+			c.loginFailureMu.Lock()
+			c.loginFailure = err
+			c.loginFailureMu.Unlock()
 		}
 		return "", err
 	}

@@ -289,3 +289,19 @@ func TestLogin_secondUnauthorizedFails(t *testing.T) {
 		t.Errorf("GET instance-sso requests = %d, want 2", counts[routeGetInstanceSSO])
 	}
 }
+
+func TestLogin_wrongPasswordTriedOnce(t *testing.T) {
+	srv, host := startEmulator(t, emulator.Options{})
+	c := newClient(t, host, func(cfg *client.Config) { cfg.Password = "wrong-password" })
+
+	// Five resources of one plan each need a session: a rejected login must
+	// not be repeated, or ToolJet locks the account after five failures.
+	for i := 0; i < 5; i++ {
+		if _, err := c.GetInstanceSSO(testContext(t)); err == nil {
+			t.Fatal("GetInstanceSSO succeeded with a wrong password")
+		}
+	}
+	if got := srv.RequestCounts()[routeSuperAdminLogin]; got != 1 {
+		t.Errorf("login attempts = %d, want 1", got)
+	}
+}

@@ -29,7 +29,31 @@ func (c *Client) GetInstanceSSO(ctx context.Context) (*SSOConfig, error) {
 		return nil, fmt.Errorf("ToolJet returned instance SSO settings that the provider "+
 			"cannot read: %w", err)
 	}
+	if config == nil && isCommunityEditionResponse(resp.body) {
+		return nil, ErrCommunityEdition
+	}
 	return config, nil
+}
+
+// ErrCommunityEdition reports a ToolJet Community Edition server, which has
+// no instance-level OIDC.
+var ErrCommunityEdition = errors.New("ToolJet at this host is the Community Edition: its " +
+	"instance SSO settings come from environment variables and have no OpenID Connect " +
+	"provider. Instance OIDC and group sync need ToolJet Enterprise Edition; check that " +
+	"host (or TOOLJET_HOST) points at the right ToolJet")
+
+// isCommunityEditionResponse recognises the response of GET
+// /api/login-configs/instance-sso in ToolJet Community Edition: an object
+// of environment-derived settings with enable_sign_up at its top level,
+// which the Enterprise responses do not have.
+func isCommunityEditionResponse(body []byte) bool {
+	var object map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimSpace(body), &object) != nil {
+		return false
+	}
+	_, signUp := object["enable_sign_up"]
+	_, openid := object[SSOTypeOpenID]
+	return signUp && !openid
 }
 
 // UpdateInstanceSSO sends PATCH /api/login-configs/instance-sso. The request

@@ -64,7 +64,7 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"workspace_id": schema.StringAttribute{
 				Required:    true,
-				Description: "The workspace ID.",
+				Description: "The workspace ID (a slug or name is accepted too).",
 			},
 			"groups": schema.ListNestedAttribute{
 				Computed:    true,
@@ -104,12 +104,12 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	workspaceID := config.WorkspaceID.ValueString()
-	if _, err := findWorkspace(ctx, d.data.store, workspaceID); err != nil {
+	ws, err := findWorkspace(ctx, d.data.store, config.WorkspaceID.ValueString())
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Unknown workspace", err.Error())
 		return
 	}
-	groups, err := d.data.store.Groups(ctx, workspaceID)
+	groups, err := d.data.store.Groups(ctx, ws.ID)
 	if err != nil {
 		addReadError(&resp.Diagnostics, "groups", err)
 		return

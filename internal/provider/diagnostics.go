@@ -50,7 +50,7 @@ func errorDetail(err error) string {
 		return "ToolJet's license does not include OpenID Connect SSO (license field " +
 			"oidcEnabled), or it expired and ToolJet fell back to the basic plan, which switches " +
 			"SSO and group sync off. Install a license whose plan includes OIDC, then apply " +
-			"again.\n\n" + err.Error()
+			"again.\n\n" + licenseErrorMessage(err)
 	}
 	return err.Error()
 }
@@ -68,3 +68,15 @@ func (e *alreadyConfiguredError) Error() string {
 
 var errInstanceOIDCGone = errors.New("the instance OIDC configuration was deleted in ToolJet " +
 	"while Terraform was updating it; run terraform apply again to create it")
+
+// licenseErrorMessage is ToolJet's part of a 451 error, without the client's
+// own hint, which errorDetail already gives in more words.
+func licenseErrorMessage(err error) string {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return err.Error()
+	}
+	plain := *apiErr
+	plain.Hint = ""
+	return plain.Error()
+}

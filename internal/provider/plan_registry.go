@@ -208,6 +208,16 @@ func (r *planRegistry) allMappings(snap *ssostate.Snapshot) map[string]map[strin
 	return out
 }
 
+// mappingEntry returns the target of a workspace's tooljet_group_mapping
+// entry as this plan leaves it so far.
+func (r *planRegistry) mappingEntry(snap *ssostate.Snapshot, workspaceID,
+	idpGroup string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	target, ok := r.workspaceMappingsLocked(snap, workspaceID).entries[idpGroup]
+	return target, ok
+}
+
 // collidingInstanceKey returns a name of the instance mapping, as this plan
 // leaves it, that ToolJet returns as the same key as idpGroup.
 func (r *planRegistry) collidingInstanceKey(snap *ssostate.Snapshot, idpGroup string) (string, bool) {
@@ -298,7 +308,10 @@ func (r *planRegistry) view(snap *ssostate.Snapshot, defaultWorkspace string) *t
 		} else {
 			v.defaultInherits = p.defaultInherits
 		}
-		if _, present := v.rows[defaultWorkspace]; !present && v.defaultInherits {
+		if enabled, present := v.rows[defaultWorkspace]; v.defaultInherits &&
+			(!present || (!enabled && snap.Record.Retired(defaultWorkspace))) {
+			// A default workspace that joins, or whose row the provider
+			// switched off instead of deleting it, is enabled by the write.
 			v.rows[defaultWorkspace] = true
 		}
 		if !v.defaultInherits && !managed[defaultWorkspace] {

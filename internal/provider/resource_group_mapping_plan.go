@@ -38,17 +38,30 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if pc == nil {
 		return
 	}
-	r.data.registry.addMapping(pc.snap, workspaceID, idpGroup,
-		&plannedMapping{destroy: destroy, target: target})
 	if destroy {
+		r.data.registry.addMapping(pc.snap, workspaceID, idpGroup,
+			&plannedMapping{destroy: true, target: target})
 		return
 	}
-	if _, err := findWorkspace(ctx, r.data.store, workspaceID); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Unknown workspace", err.Error())
+	if !checkWorkspaceID(ctx, r.data, workspaceID, &resp.Diagnostics) {
 		return
 	}
-	view := r.data.registry.view(pc.snap, pc.defaultWorkspace)
 	label := workspaceLabel(ctx, r.data.store, workspaceID)
+
+	// The entries of other resources are checked before this one registers,
+	// so that it does not find itself.
+	if existing, ok := r.data.registry.mappingEntry(pc.snap, workspaceID, idpGroup); ok &&
+		req.State.Raw.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
+			(&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing}).Error())
+	}
+	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
+		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
+			(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error())
+	}
+	r.data.registry.addMapping(pc.snap, workspaceID, idpGroup,
+		&plannedMapping{target: target})
+	view := r.data.registry.view(pc.snap, pc.defaultWorkspace)
 
 	if view.ownsMapping[workspaceID] {
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Group mapping owned by "+
@@ -71,10 +84,6 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 					"workspace %s inherits. This entry keeps it mapped if the instance mapping "+
 					"drops it.", idpGroup, inherited, label))
 		}
-	}
-	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
-		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
-			(&readKeyCollisionError{workspace: label, a: other, b: idpGroup}).Error())
 	}
 	if !view.ownsMapping[workspaceID] {
 		if other, ok := r.data.registry.collidingInstanceKey(pc.snap, idpGroup); ok {

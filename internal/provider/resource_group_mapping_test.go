@@ -226,6 +226,36 @@ resource "tooljet_workspace_group_sync" "marketing" {
 			config: instanceWithGroupSync(`claim_name = ""`),
 			want:   textPattern("claim"),
 		},
+		"same IdP group twice": {
+			config: workspaceLookup + instanceWithGroupSync("") + marketingSync +
+				groupMappingConfig("Campaign Managers", "marketing") + `
+resource "tooljet_group_mapping" "again" {
+  workspace_id  = tooljet_workspace_group_sync.marketing.workspace_id
+  idp_group     = "Campaign Managers"
+  tooljet_group = "builder"
+}
+`,
+			want: textPattern(`already has a tooljet_group_mapping for IdP group "Campaign Managers"`),
+		},
+		"names that ToolJet reads back alike": {
+			config: workspaceLookup + instanceWithGroupSync("") + marketingSync +
+				groupMappingConfig("OIDC", "marketing") + `
+resource "tooljet_group_mapping" "alike" {
+  workspace_id  = tooljet_workspace_group_sync.marketing.workspace_id
+  idp_group     = "o_i_d_c"
+  tooljet_group = "builder"
+}
+`,
+			want: textPattern(`both come back from ToolJet's API as "o_i_d_c"`),
+		},
+		"slug as workspace ID": {
+			config: instanceWithGroupSync("") + `
+resource "tooljet_workspace_group_sync" "marketing" {
+  workspace_id = "marketing"
+}
+`,
+			want: textPattern(`workspace_id must be a workspace ID, but "marketing" is the slug`),
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
+	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
 
 var _ resource.ResourceWithModifyPlan = (*instanceOIDCResource)(nil)
@@ -60,6 +63,7 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 		planned.defaultInherits = pc.snap.Record.DefaultWorkspaceInherits
 	}
 	r.data.registry.addInstance(planned)
+	warnNoSecret(ctx, req, plan, pc, &resp.Diagnostics)
 	if !planned.groupSyncOn {
 		return
 	}
@@ -105,4 +109,23 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 		checkTargets(ctx, r.data, pc.defaultWorkspace, planned.mapping, mapKeysPath(mappingPath),
 			&resp.Diagnostics)
 	}
+}
+
+// warnNoSecret warns when the configuration gives no client secret and
+// ToolJet holds none: the Authorization Code grant needs one, and the group
+// sync resources refuse to rewrite a configuration whose secret they cannot
+// see.
+func warnNoSecret(ctx context.Context, req resource.ModifyPlanRequest, plan instanceOIDCModel,
+	pc *planContext, diags *diag.Diagnostics) {
+	var configWO types.String
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_wo"), &configWO)...)
+	if !plan.ClientSecret.IsNull() || !configWO.IsNull() || pc.snap.ClientSecret != "" ||
+		plan.GrantType.ValueString() != ssostate.GrantTypeAuthorizationCode {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("client_secret_wo"), "No client secret",
+		"Neither client_secret nor client_secret_wo is set, and ToolJet holds no client secret "+
+			"for instance OIDC. The Authorization Code grant needs one to sign users in, and "+
+			"tooljet_workspace_group_sync and tooljet_group_mapping cannot write while a client "+
+			"ID has no secret. Set client_secret_wo and client_secret_wo_version.")
 }

@@ -133,8 +133,7 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 	defer cancel()
 
 	workspaceID := plan.WorkspaceID.ValueString()
-	if _, err := findWorkspace(ctx, r.data.store, workspaceID); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Unknown workspace", err.Error())
+	if !checkWorkspaceID(ctx, r.data, workspaceID, &resp.Diagnostics) {
 		return
 	}
 	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
@@ -292,6 +291,10 @@ func (m workspaceGroupSyncModel) apply(d *ssostate.Draft) error {
 func workspaceGroupSyncFromSnapshot(ctx context.Context, snap *ssostate.Snapshot, workspaceID string,
 	prior workspaceGroupSyncModel, diags diagAppender) workspaceGroupSyncModel {
 	row := snap.Rows[workspaceID]
+	if row == nil {
+		// The caller checks for the row; an empty one keeps this total.
+		row = &ssostate.Row{WorkspaceID: workspaceID, MappingRead: map[string]string{}}
+	}
 	ws := snap.Record.Lookup(workspaceID)
 	expected := snap.Expected(workspaceID)
 	priorMapping := stringMapValue(prior.GroupMapping)

@@ -49,11 +49,12 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 	view := r.data.registry.view(pc.snap, pc.defaultWorkspace)
 	label := workspaceLabel(ctx, r.data.store, workspaceID)
 
-	if destroy && view.groupSyncOn && view.enabledRows() == 0 && !view.instancePlanned &&
+	if view.groupSyncOn && view.enabledRows() == 0 && !view.instancePlanned &&
 		pc.snap.ClientID != "" {
-		// Removing the last workspace is fine when tooljet_instance_oidc is
-		// destroyed in the same run, which Terraform may plan after this
-		// resource: give it a moment to register.
+		// Removing or switching off the last workspace is fine when
+		// tooljet_instance_oidc switches group sync off or is destroyed in
+		// the same run, which Terraform may plan after this resource: give
+		// it a moment to register.
 		r.data.registry.waitForInstance(ctx, instancePlanWait)
 		view = r.data.registry.view(pc.snap, pc.defaultWorkspace)
 	}
@@ -71,9 +72,7 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 
-	if _, err := findWorkspace(ctx, r.data.store, workspaceID); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Unknown workspace",
-			err.Error())
+	if !checkWorkspaceID(ctx, r.data, workspaceID, &resp.Diagnostics) {
 		return
 	}
 	if view.owners[workspaceID] > 1 {

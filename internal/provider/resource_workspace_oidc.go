@@ -494,19 +494,7 @@ func (r *workspaceOIDCResource) providersIfWorkspaceExists(ctx context.Context,
 // active workspace, or names one by slug or name rather than by ID.
 func (r *workspaceOIDCResource) checkWorkspaceID(ctx context.Context, workspaceID string,
 	diags *diag.Diagnostics) bool {
-	ws, err := findWorkspace(ctx, r.data.store, workspaceID)
-	if err != nil {
-		diags.AddAttributeError(path.Root("workspace_id"), "Unknown workspace", err.Error())
-		return false
-	}
-	if ws.ID != workspaceID {
-		diags.AddAttributeError(path.Root("workspace_id"), "Invalid workspace ID",
-			fmt.Sprintf("workspace_id must be a workspace ID, but %q is the slug or name of "+
-				"workspace %s. Set workspace_id = %q, or take the ID from the tooljet_workspace "+
-				"data source.", workspaceID, ws.ID, ws.ID))
-		return false
-	}
-	return true
+	return checkWorkspaceID(ctx, r.data, workspaceID, diags)
 }
 
 // activeWorkspace finds an active workspace by ID, fetching the workspace

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
@@ -105,4 +108,25 @@ func lookupWorkspace(ctx context.Context, store *ssostate.Store, key string,
 	}
 	slices.Sort(slugs)
 	return nil, slugs, nil
+}
+
+// checkWorkspaceID reports on the workspace_id attribute when it names no
+// active workspace, or names one by slug or name rather than by ID: the
+// resources store the ID, and a slug in the configuration would never match
+// it.
+func checkWorkspaceID(ctx context.Context, data *providerData, workspaceID string,
+	diags *diag.Diagnostics) bool {
+	ws, err := findWorkspace(ctx, data.store, workspaceID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("workspace_id"), "Unknown workspace", err.Error())
+		return false
+	}
+	if ws.ID != workspaceID {
+		diags.AddAttributeError(path.Root("workspace_id"), "Invalid workspace ID",
+			fmt.Sprintf("workspace_id must be a workspace ID, but %q is the slug or name of "+
+				"workspace %s. Set workspace_id = %q, or take the ID from the tooljet_workspace "+
+				"data source.", workspaceID, ws.ID, ws.ID))
+		return false
+	}
+	return true
 }

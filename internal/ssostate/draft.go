@@ -457,8 +457,11 @@ func (e *SecretUnknownError) Error() string {
 	return "ToolJet returned the instance OIDC configuration with a client ID but an empty " +
 		"client secret. Either no secret is stored, or this ToolJet version hides it when " +
 		"read. ToolJet replaces the configuration as a whole on every save, so writing it " +
-		"now could wipe a stored secret. Set client_secret or client_secret_wo on " +
-		"tooljet_instance_oidc and apply that first."
+		"now could wipe a stored secret. If no secret is stored, set client_secret, or " +
+		"client_secret_wo with a new client_secret_wo_version, on tooljet_instance_oidc and " +
+		"apply that first. If ToolJet hides stored secrets, only tooljet_instance_oidc, which " +
+		"has the secret in its configuration, can write these settings; the group sync " +
+		"resources cannot (see the provider's reliability guide)."
 }
 
 // EnvManagedError reports an instance OIDC configuration that ToolJet
