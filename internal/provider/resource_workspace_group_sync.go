@@ -185,6 +185,24 @@ func (r *workspaceGroupSyncResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	newState := workspaceGroupSyncFromSnapshot(ctx, snap, workspaceID, state, &resp.Diagnostics)
+	imported, diags := req.Private.GetKey(ctx, privateKeyImported)
+	resp.Diagnostics.Append(diags...)
+	if len(imported) == 0 && snap.Record.Lookup(workspaceID) == nil {
+		// ToolJet holds no record of this workspace (a save of the instance
+		// settings in ToolJet's UI can drop it), so the row cannot tell an
+		// override from inheritance. Keep the configured values rather than
+		// report a change that applying would make by dropping entries.
+		newState.ClaimName = state.ClaimName
+		newState.GroupMapping = state.GroupMapping
+		resp.Diagnostics.AddWarning("Provider record missing in ToolJet",
+			fmt.Sprintf("ToolJet no longer holds the provider's record of workspace %s (a save "+
+				"of the instance OIDC settings in ToolJet's UI replaces it). Terraform keeps the "+
+				"configured claim_name and group_mapping, and the provider refuses writes that "+
+				"would drop mapping entries it cannot spell. See the reliability guide for how "+
+				"to recover.", workspaceLabel(ctx, r.data.store, workspaceID)))
+	} else if len(imported) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -259,6 +277,7 @@ func (r *workspaceGroupSyncResource) ImportState(ctx context.Context,
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ws.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), ws.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte("true"))...)
 }
 
 // apply records the planned workspace settings in a draft.

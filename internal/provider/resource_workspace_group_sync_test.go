@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"regexp"
 	"testing"
 
@@ -396,5 +397,54 @@ resource "tooljet_workspace_group_sync" "two" {
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Workspace managed twice.*only one`),
 		}},
+	})
+}
+
+// TestAccWorkspaceGroupSync_recordLost removes the provider's record from
+// ToolJet, as a save of the instance settings in ToolJet's UI can. The
+// workspace's row cannot then tell inherited entries from added ones, and
+// no apply may drop the tooljet_group_mapping entry stored in it.
+func TestAccWorkspaceGroupSync_recordLost(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(name string) string {
+		return env.config(workspaceLookup + strings.Replace(instanceWithGroupSync(
+			`group_mapping = { "Everyone" = "end-user" }`), `"Okta"`, fmt.Sprintf("%q", name), 1) +
+			marketingSync + groupMappingConfig("Campaign Managers", "marketing"))
+	}
+	keepsEntry := env.checkRow(t, "marketing", func(row *ssostate.Row) error {
+		if row == nil {
+			return errors.New("no group sync row")
+		}
+		if row.MappingRead[mapping.ToolJetReadKey("Campaign Managers")] != "marketing" {
+			return fmt.Errorf("the tooljet_group_mapping entry was dropped: %v", row.MappingRead)
+		}
+		return nil
+	})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config("Okta"), Check: keepsEntry},
+			{
+				PreConfig: func() {
+					if err := env.emulator.Update(func(st *emulator.State) error {
+						delete(st.InstanceOIDC().Configs, ssostate.RecordKey)
+						return nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				// A change of the instance alone rewrites the configs and the
+				// default workspace's row, never marketing's entry.
+				Config: config("Okta SSO"),
+				Check:  keepsEntry,
+			},
+			{
+				Config: config("Okta SSO"),
+				Check:  keepsEntry,
+			},
+		},
 	})
 }

@@ -233,7 +233,13 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			expect.rows[id] = &rowExpectation{desired.ClaimName, desired.Mapping, enabled}
 			continue
 		}
-		if current != nil && !d.ReplaceForeign[id] && !retired {
+		// Entries the provider did not write may be dropped only from a row
+		// whose record says what the provider wrote there. Without it (the
+		// record was lost in a save in ToolJet's UI) the drift that the plan
+		// showed is not known to be real.
+		replaceForeign := d.ReplaceForeign[id] && base.RecordFound &&
+			(base.Record.Lookup(id) != nil || base.WantsRow(base.Record, id, d.DefaultWorkspaceID))
+		if current != nil && !replaceForeign && !retired {
 			before := Desired(base.Record, id, base.InstanceClaimName())
 			explained := maps.Clone(before.Mapping)
 			maps.Copy(explained, desired.Mapping)
