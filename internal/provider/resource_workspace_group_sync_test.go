@@ -3,8 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"

@@ -75,7 +75,15 @@ func (r *workspaceOIDCResource) Create(ctx context.Context, req resource.CreateR
 	}
 
 	// ToolJet creates a new provider on every save without a config ID, so
-	// the create is checked against the providers that exist before it.
+	// the create is checked against the providers that exist before it,
+	// under the host's write lock, so that two creates do not both pass the
+	// check.
+	unlock, err := r.data.store.Lock(ctx)
+	if err != nil {
+		addWorkspaceOIDCError(&resp.Diagnostics, "create", err)
+		return
+	}
+	defer unlock()
 	before, err := r.providers(ctx, workspaceID)
 	if err != nil {
 		addWorkspaceOIDCError(&resp.Diagnostics, "create", err)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -1115,5 +1116,35 @@ func TestCheckWritten(t *testing.T) {
 				t.Error("checkWritten accepted a read-back that differs")
 			}
 		})
+	}
+}
+
+// TestAccWorkspaceOIDC_sameClientIDTwice plans two providers with one client
+// ID in one workspace. Terraform creates them in parallel; the write lock
+// makes the second see the first, so exactly one is stored and the other
+// fails with the import advice.
+func TestAccWorkspaceOIDC_sameClientIDTwice(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	marketing := env.workspaceID(t, "marketing")
+	second := strings.Replace(workspaceOIDCConfig(marketing, "Okta again", `  client_secret = "s"`),
+		`"test"`, `"again"`, 1)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{{
+			Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`) +
+				second),
+			ExpectError: textPattern(`already has an OIDC provider with the client ID "tooljet-client"`),
+		}},
+	})
+	providers, err := env.oidcProviders(marketing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(providers) > 1 {
+		t.Errorf("the workspace has %d OIDC providers with one client ID, expected at most 1",
+			len(providers))
 	}
 }

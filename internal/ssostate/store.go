@@ -214,6 +214,35 @@ func (s *Store) Groups(ctx context.Context, workspaceID string) ([]client.Group,
 	return list, nil
 }
 
+// Lock takes the write lock of the ToolJet host: the in-process mutex and
+// the lock file shared with the user's other Terraform processes. Writes
+// that do not go through Modify, such as the creation of a workspace OIDC
+// provider, hold it so that a check and the write that depends on it are not
+// interleaved with another writer's. When the lock file cannot be used, it
+// logs a warning and goes on with the mutex alone.
+func (s *Store) Lock(ctx context.Context) (func(), error) {
+	if s.opts.DisableLock {
+		return func() {}, nil
+	}
+	s.lock.Lock()
+	release, err := acquireFileLock(ctx, s.client.Host())
+	switch {
+	case release != nil:
+		return func() {
+			release()
+			s.lock.Unlock()
+		}, nil
+	case ctx.Err() != nil:
+		s.lock.Unlock()
+		return nil, err
+	default:
+		tflog.Warn(ctx, "Writing without the cross-process lock file", map[string]any{
+			"error": err.Error(),
+		})
+		return s.lock.Unlock, nil
+	}
+}
+
 // Result is the outcome of Modify.
 type Result struct {
 	// Snapshot is the state read back after the write (or read before it,
@@ -230,21 +259,11 @@ type Result struct {
 // writer changed the object in between, it starts again, up to MaxAttempts
 // times. An error from op is returned as it is and nothing is written.
 func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, error) {
-	if !s.opts.DisableLock {
-		s.lock.Lock()
-		defer s.lock.Unlock()
-		release, err := acquireFileLock(ctx, s.client.Host())
-		switch {
-		case release != nil:
-			defer release()
-		case ctx.Err() != nil:
-			return nil, err
-		default:
-			tflog.Warn(ctx, "Writing without the cross-process lock file", map[string]any{
-				"error": err.Error(),
-			})
-		}
+	unlock, err := s.Lock(ctx)
+	if err != nil {
+		return nil, err
 	}
+	defer unlock()
 	var lastMismatch error
 	refreshedWorkspaces := false
 	for attempt := 1; attempt <= s.opts.MaxAttempts; attempt++ {
