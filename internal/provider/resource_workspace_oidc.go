@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
@@ -655,4 +656,22 @@ func (e *oidcSecretUnknownError) Error() string {
 		"read. ToolJet replaces the provider's settings as a whole on every save, so writing "+
 		"them now could wipe a stored secret. Set client_secret, or client_secret_wo with a "+
 		"new client_secret_wo_version, and apply again.", e.configID)
+}
+
+var _ resource.ResourceWithModifyPlan = (*workspaceOIDCResource)(nil)
+
+// ModifyPlan checks at plan time that workspace_id names an active
+// workspace by its ID, so that a slug or a deleted workspace fails before
+// anything is applied.
+func (r *workspaceOIDCResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var workspaceID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("workspace_id"), &workspaceID)...)
+	if resp.Diagnostics.HasError() || workspaceID.IsUnknown() || workspaceID.IsNull() {
+		return
+	}
+	r.checkWorkspaceID(ctx, workspaceID.ValueString(), &resp.Diagnostics)
 }

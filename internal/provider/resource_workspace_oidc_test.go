@@ -545,7 +545,8 @@ func TestAccWorkspaceOIDC_workspaceDeleted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				// The refresh removes the resource, so the plan creates it.
+				// The refresh removes the resource, and creating it again
+				// fails at plan time with an error that names the workspace.
 				PreConfig: func() {
 					err := env.emulator.Update(func(st *emulator.State) error {
 						st.DeleteWorkspace(marketing)
@@ -556,9 +557,9 @@ func TestAccWorkspaceOIDC_workspaceDeleted(t *testing.T) {
 					}
 					env.emulator.ResetRequestCounts()
 				},
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: textPattern("Unknown workspace"),
 			},
 			{
 				// Removing the resource from the configuration then needs no
