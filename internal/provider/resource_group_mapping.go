@@ -82,9 +82,7 @@ func (r *groupMappingResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"case) or the exact name of a custom group of the workspace.",
 				Validators: []validator.String{targetGroupValidator()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-			}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }

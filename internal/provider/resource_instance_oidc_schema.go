@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -119,9 +118,7 @@ func instanceOIDCSchema(ctx context.Context) schema.Schema {
 					"block, instance group sync is off and its settings in ToolJet are kept.",
 				Attributes: groupSyncAttributes(),
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-			}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }

@@ -107,9 +107,7 @@ func (r *workspaceGroupSyncResource) Schema(ctx context.Context, _ resource.Sche
 				Description: "The mapping ToolJet applies to this workspace: the override, or the " +
 					"inherited instance mapping plus `tooljet_group_mapping` entries.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-			}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -125,9 +124,7 @@ func workspaceOIDCSchema(ctx context.Context) schema.Schema {
 					"provider is off and its settings in ToolJet are kept.",
 				Attributes: workspaceOIDCGroupSyncAttributes(),
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-			}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }

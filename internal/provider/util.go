@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -113,4 +115,19 @@ func (noSurroundingSpaceStringValidator) ValidateString(_ context.Context,
 			fmt.Sprintf("The value %q has leading or trailing whitespace, which the identity "+
 				"provider would not match. Remove it.", value))
 	}
+}
+
+// timeoutsAttribute is the timeouts attribute of every resource, with a
+// description for the docs.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	attribute := timeouts.Attributes(ctx, timeouts.Opts{
+		Create: true, Read: true, Update: true, Delete: true,
+	})
+	nested, ok := attribute.(schema.SingleNestedAttribute)
+	if !ok {
+		return attribute
+	}
+	nested.Description = "How long each operation may take, as Go durations such as `30s` " +
+		"or `10m`. Create, update and delete default to `10m`, read to `5m`."
+	return nested
 }
