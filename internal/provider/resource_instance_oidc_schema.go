@@ -3,10 +3,7 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
@@ -37,7 +34,7 @@ func instanceOIDCSchema(ctx context.Context) schema.Schema {
 			"group sync rows of workspaces that `tooljet_workspace_group_sync` resources manage; " +
 			"the default workspace's inherited row is removed (or switched off, when it is the " +
 			"last row, because ToolJet's API cannot empty the table).",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(oidcClientAttributes(""), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
 				Description:   "Always `instance`: an instance has one OIDC configuration.",
@@ -56,60 +53,6 @@ func instanceOIDCSchema(ctx context.Context) schema.Schema {
 				Description: "The name on ToolJet's sign-in button, such as `Okta`. Defaults to " +
 					"an empty string, for which ToolJet shows its generic OpenID label.",
 			},
-			"client_id": schema.StringAttribute{
-				Required:    true,
-				Description: "The client ID that the identity provider issued for ToolJet.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					noSurroundingSpaceValidator(),
-				},
-			},
-			"client_secret": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				Description: "The client secret, stored in Terraform state. Prefer " +
-					"`client_secret_wo`, which is never stored in state. When neither is set, " +
-					"the secret stored in ToolJet is kept.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("client_secret_wo")),
-					stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("client_secret_wo")),
-				},
-			},
-			"client_secret_wo": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				WriteOnly: true,
-				Description: "The client secret as a write-only value (Terraform 1.11 and " +
-					"later), never stored in state or plans. It is sent when the resource is " +
-					"created and whenever `client_secret_wo_version` changes.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version")),
-				},
-			},
-			"client_secret_wo_version": schema.Int64Attribute{
-				Optional: true,
-				Description: "A number to change whenever `client_secret_wo` changes, so that " +
-					"Terraform sends the new secret.",
-				Validators: []validator.Int64{
-					int64validator.AlsoRequires(path.MatchRoot("client_secret_wo")),
-				},
-			},
-			"well_known_url": schema.StringAttribute{
-				Required: true,
-				Description: "The identity provider's OpenID discovery document, such as " +
-					"`https://idp.example.com/.well-known/openid-configuration`.",
-				Validators: []validator.String{httpURLValidator()},
-			},
-			"grant_type": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(ssostate.GrantTypeAuthorizationCode),
-				Description: "The OAuth grant type: " + backtickList(grantTypes) + ". Defaults " +
-					"to `authorization_code`, which needs a client secret.",
-				Validators: []validator.String{stringvalidator.OneOf(grantTypes...)},
-			},
 			"group_sync": schema.SingleNestedAttribute{
 				Optional: true,
 				Description: "Instance-level group sync: at each login, ToolJet reads the " +
@@ -119,7 +62,7 @@ func instanceOIDCSchema(ctx context.Context) schema.Schema {
 				Attributes: groupSyncAttributes(),
 			},
 			"timeouts": timeoutsAttribute(ctx),
-		},
+		}),
 	}
 }
 
