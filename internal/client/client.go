@@ -42,7 +42,7 @@ type Config struct {
 	// failure; a negative value disables retries.
 	MaxRetries int
 	// MinRetryWait and MaxRetryWait bound the exponential backoff between
-	// attempts. MaxRetryWait also caps a Retry-After that ToolJet asks for.
+	// attempts. MaxRetryWait also caps the Retry-After that ToolJet sends.
 	MinRetryWait time.Duration
 	MaxRetryWait time.Duration
 	UserAgent    string

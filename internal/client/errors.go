@@ -19,7 +19,7 @@ type APIError struct {
 	// joined with "; ".
 	Message string
 	Code    string
-	// Hint tells the user what to do about the error, when the client knows.
+	// Hint is the action that fixes the error, when the client can name one.
 	Hint string
 }
 

@@ -22,7 +22,7 @@ import (
 // thousand mappings, is well under 1 MiB.
 const maxResponseBytes = 32 << 20
 
-// response is what one attempt returned.
+// response is the status, body, headers and cookies of one attempt.
 type response struct {
 	status  int
 	body    []byte
@@ -165,7 +165,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte, workspaceID
 	}, nil
 }
 
-// attemptsError says that err is the last of several attempts, when there
+// attemptsError marks err as the last of several attempts, when there
 // were retries.
 func attemptsError(attempts int, err error) error {
 	if attempts <= 1 {
@@ -186,8 +186,9 @@ func isRetryableStatus(status int) bool {
 
 // classifyTransportError decides whether a failed attempt may be repeated and
 // wraps the error for the user. A request that certainly never reached the
-// server (the connection was refused) may always be repeated; anything else
-// may have been applied, so only idempotent requests are repeated.
+// server, because the connection was refused, may always be repeated. Any
+// other failure may have been applied, so only idempotent requests are
+// repeated.
 func (c *Client) classifyTransportError(req request, err error) (bool, error) {
 	if isCertificateError(err) {
 		// A certificate problem does not go away by trying again.

@@ -174,7 +174,7 @@ func loginHint(email, message string) string {
 		"admin, since the provider logs in through ToolJet's super-admin login.", email)
 }
 
-// invalidate forgets a session that ToolJet rejected, unless another request
+// invalidate clears a session that ToolJet rejected, unless another request
 // has already replaced it.
 func (c *Client) invalidate(sess *session, token string) {
 	sess.mu.Lock()

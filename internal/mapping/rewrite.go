@@ -34,7 +34,7 @@ func ToolJetReadKey(name string) string {
 }
 
 // ReadKeysCollide reports whether ToolJet returns the same key for a and b
-// although they differ, so that the two names cannot be told apart after a
+// although they differ, so that the two names cannot be distinguished after a
 // read.
 func ReadKeysCollide(a, b string) bool {
 	return a != b && ToolJetReadKey(a) == ToolJetReadKey(b)

@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
+	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
 
 // configureData checks the value that the provider's Configure handed over.
@@ -24,6 +26,20 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return data
+}
+
+// modify applies op to the instance SSO object through the store. It reports
+// a failure as the error of the operation ("create", "update" or "delete")
+// and adds the change's warnings. It returns nil when the write failed.
+func modify(ctx context.Context, data *providerData, operation string,
+	op func(d *ssostate.Draft) error, diags *diag.Diagnostics) *ssostate.Result {
+	result, err := data.store.Modify(ctx, op)
+	if err != nil {
+		addWriteError(diags, operation, err)
+		return nil
+	}
+	addWarnings(diags, result.Warnings)
+	return result
 }
 
 // addWriteError reports a failed create, update or delete of the instance

@@ -27,7 +27,7 @@ type planRegistry struct {
 	// instanceAdded is closed when tooljet_instance_oidc registers.
 	instanceAdded chan struct{}
 	// instanceWaitTimedOut is set after a wait for the instance timed out:
-	// the instance is then not part of this plan, and nobody waits again.
+	// the instance is then not part of this plan, and later checks do not wait.
 	instanceWaitTimedOut bool
 	workspaces           map[string][]*plannedWorkspaceSync
 	// mappings are the tooljet_group_mapping entries per workspace, as

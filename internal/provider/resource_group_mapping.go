@@ -105,12 +105,9 @@ func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	defer cancel()
 
-	result, err := r.data.store.Modify(ctx, r.write(ctx, plan, true))
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "create", err)
+	if modify(ctx, r.data, "create", r.write(ctx, plan, true), &resp.Diagnostics) == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 
 	plan.ID = types.StringValue(groupMappingID(plan.WorkspaceID.ValueString(),
 		plan.IdPGroup.ValueString()))
@@ -171,12 +168,9 @@ func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	defer cancel()
 
-	result, err := r.data.store.Modify(ctx, r.write(ctx, plan, false))
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "update", err)
+	if modify(ctx, r.data, "update", r.write(ctx, plan, false), &resp.Diagnostics) == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -195,7 +189,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 
 	workspaceID := state.WorkspaceID.ValueString()
 	idpGroup := state.IdPGroup.ValueString()
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		ws := d.Record.Lookup(workspaceID)
 		if ws == nil {
@@ -203,12 +197,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 		}
 		delete(ws.Mappings, idpGroup)
 		return nil
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "delete", err)
-		return
-	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
+	}, &resp.Diagnostics)
 }
 
 // ImportState takes `<workspace ID or slug>/<IdP group>`. The IdP group is

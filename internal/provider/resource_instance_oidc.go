@@ -67,19 +67,17 @@ func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	change := plan.change(config, true, false)
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "create", func(d *ssostate.Draft) error {
 		ownEarlierWrite := d.Attempt > 1 && d.Base.ClientID == change.settings.ClientID
 		if d.Base.ClientID != "" && !ownEarlierWrite {
 			return &alreadyConfiguredError{clientID: d.Base.ClientID}
 		}
 		change.apply(d)
 		return nil
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "create", err)
+	}, &resp.Diagnostics)
+	if result == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 
 	state := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, false, true, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -171,18 +169,16 @@ func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRe
 
 	versionChanged := !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion)
 	change := plan.change(config, false, versionChanged)
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "update", func(d *ssostate.Draft) error {
 		if !d.Base.Exists || d.Base.ClientID == "" {
 			return errInstanceOIDCGone
 		}
 		change.apply(d)
 		return nil
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "update", err)
+	}, &resp.Diagnostics)
+	if result == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 
 	newState := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, false, true, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
@@ -205,7 +201,7 @@ func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	defer cancel()
 
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		if !d.Base.Exists {
 			return nil
@@ -222,12 +218,7 @@ func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRe
 		}
 		d.Record.DefaultWorkspaceInherits = false
 		return nil
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "delete", err)
-		return
-	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
+	}, &resp.Diagnostics)
 }
 
 func (r *instanceOIDCResource) ImportState(ctx context.Context, req resource.ImportStateRequest,

@@ -43,7 +43,7 @@ var groupSyncAttrTypes = map[string]attr.Type{
 	"default_workspace_inherits": types.BoolType,
 }
 
-// instanceChange is what a plan asks of the instance OIDC configuration.
+// instanceChange is the planned change to the instance OIDC configuration.
 type instanceChange struct {
 	enabled  bool
 	settings ssostate.InstanceSettings
@@ -117,7 +117,7 @@ func (c instanceChange) apply(d *ssostate.Draft) {
 // ToolJet when it returns one.
 //
 // defaultRowPresent tells whether the default workspace has a group-sync
-// row; it stands in for default_workspace_inherits when ToolJet holds no
+// row, which replaces default_workspace_inherits when ToolJet holds no
 // record of the provider.
 func instanceOIDCFromSnapshot(ctx context.Context, snap *ssostate.Snapshot, prior instanceOIDCModel,
 	imported, defaultRowPresent bool, diags *diag.Diagnostics) instanceOIDCModel {

@@ -134,7 +134,7 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 	if !checkWorkspaceID(ctx, r.data, workspaceID, &resp.Diagnostics) {
 		return
 	}
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "create", func(d *ssostate.Draft) error {
 		existing := d.Record.Lookup(workspaceID)
 		if existing != nil && existing.Managed {
 			if d.Attempt > 1 {
@@ -148,12 +148,10 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 			return &workspaceInTableError{workspace: workspaceLabel(ctx, r.data.store, workspaceID)}
 		}
 		return plan.apply(d)
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "create", err)
+	}, &resp.Diagnostics)
+	if result == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 
 	state := workspaceGroupSyncFromSnapshot(ctx, result.Snapshot, workspaceID, plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -218,12 +216,10 @@ func (r *workspaceGroupSyncResource) Update(ctx context.Context, req resource.Up
 	defer cancel()
 
 	workspaceID := plan.WorkspaceID.ValueString()
-	result, err := r.data.store.Modify(ctx, plan.apply)
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "update", err)
+	result := modify(ctx, r.data, "update", plan.apply, &resp.Diagnostics)
+	if result == nil {
 		return
 	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
 
 	state := workspaceGroupSyncFromSnapshot(ctx, result.Snapshot, workspaceID, plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -243,7 +239,7 @@ func (r *workspaceGroupSyncResource) Delete(ctx context.Context, req resource.De
 	defer cancel()
 
 	workspaceID := state.WorkspaceID.ValueString()
-	result, err := r.data.store.Modify(ctx, func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		ws := d.Record.Lookup(workspaceID)
 		if ws == nil {
@@ -257,12 +253,7 @@ func (r *workspaceGroupSyncResource) Delete(ctx context.Context, req resource.De
 		d.RowEnabled[workspaceID] = true
 		d.ReplaceForeign[workspaceID] = true
 		return nil
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "delete", err)
-		return
-	}
-	addWarnings(&resp.Diagnostics, result.Warnings)
+	}, &resp.Diagnostics)
 }
 
 func (r *workspaceGroupSyncResource) ImportState(ctx context.Context,
@@ -338,7 +329,7 @@ func workspaceGroupSyncFromSnapshot(ctx context.Context, snap *ssostate.Snapshot
 
 // removeMissingRow handles a workspace that has no row in the group sync
 // table any more: the resource is removed from state with a warning, so
-// that the next plan creates it again, and the warning says whether the
+// that the next plan creates it again, and the warning states whether the
 // workspace itself was deleted.
 func removeMissingRow(ctx context.Context, data *providerData, workspaceID, resourceType string,
 	resp *resource.ReadResponse) {

@@ -91,7 +91,7 @@ func (d *Draft) instanceClaim() string {
 	return d.Base.InstanceClaimName()
 }
 
-// expectation is what a read-back must show for the write to count as
+// expectation is the state a read-back must show for the write to count as
 // applied.
 type expectation struct {
 	configs *configsExpectation
@@ -171,10 +171,10 @@ func (d *Draft) configsChanged() bool {
 	return !d.Record.Equal(d.Base.Record)
 }
 
-// buildRows computes the group-sync items. Workspaces whose row does not
-// change are sent with their ID only, which ToolJet's merge leaves as they
-// are; rows that the provider stops managing are left out, which deletes
-// them; rows the provider never managed are kept.
+// buildRows computes the group-sync items. A workspace whose row does not
+// change is sent with its ID only, which ToolJet's merge leaves as it is. A
+// row that the provider stops managing is left out, which deletes it. Rows
+// that the provider never managed are kept.
 func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, error) {
 	base := d.Base
 	workspaceIDs := map[string]bool{}
@@ -234,7 +234,7 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			continue
 		}
 		// Entries the provider did not write may be dropped only from a row
-		// whose record says what the provider wrote there. Without it (the
+		// whose record lists what the provider wrote there. Without it (the
 		// record was lost in a save in ToolJet's UI) the drift that the plan
 		// showed is not known to be real.
 		replaceForeign := d.ReplaceForeign[id] && base.RecordFound &&

@@ -101,7 +101,7 @@ func (r Record) Lookup(id string) *WorkspaceRecord {
 	return r.Workspaces[id]
 }
 
-// prune removes workspace records that no longer say anything.
+// prune removes workspace records that no longer carry any setting.
 func (r *Record) prune() {
 	for id, ws := range r.Workspaces {
 		if !ws.Managed && !ws.Retired && ws.ClaimName == nil && ws.GroupMapping == nil &&

@@ -15,8 +15,8 @@ import (
 	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
 )
 
-// DefaultClaimName is the claim ToolJet reads groups from unless told
-// otherwise.
+// DefaultClaimName is the claim ToolJet reads groups from when no claim
+// name is configured.
 const DefaultClaimName = "groups"
 
 // GrantTypeAuthorizationCode is the only grant type whose API value is
@@ -213,7 +213,7 @@ func SameAsRead(want, read map[string]string) bool {
 	return len(rewritten) == len(want)
 }
 
-// DesiredRow is what a workspace's row should hold according to the record.
+// DesiredRow is the content of a workspace's row according to the record.
 type DesiredRow struct {
 	ClaimName string
 	// Mapping has exact spelling.
@@ -303,7 +303,7 @@ func (s *Snapshot) Expected(workspaceID string) DesiredRow {
 	return Desired(record, workspaceID, s.InstanceClaimName())
 }
 
-// Retired reports whether the record says the provider switched the
+// Retired reports whether the record marks that the provider switched the
 // workspace's row off instead of deleting it.
 func (r Record) Retired(workspaceID string) bool {
 	ws := r.Lookup(workspaceID)
