@@ -24,8 +24,9 @@ command -v go >/dev/null 2>&1 || fail "go was not found on PATH. Install Go 1.26
 
 # tofu version warns when TF_CLI_CONFIG_FILE names a missing file, so the
 # check gives it an empty configuration and reads only the version line.
+# sed, unlike head, reads to the end, so tofu never gets SIGPIPE.
 built_version() {
-	TF_CLI_CONFIG_FILE=/dev/null "$out" version 2>/dev/null | head -n 1
+	TF_CLI_CONFIG_FILE=/dev/null "$out" version 2>/dev/null | sed -n 1p
 }
 
 if [[ -x "$out" ]] && [[ "$(built_version)" == "OpenTofu v$version" ]]; then
