@@ -39,6 +39,15 @@ type planRegistry struct {
 	// instance mapping to the name; indexSource is what it was built from.
 	instanceIndex map[string]string
 	indexSource   any
+	// oidcClients counts the planned tooljet_workspace_oidc resources per
+	// workspace and client ID.
+	oidcClients map[workspaceClient]int
+}
+
+// workspaceClient is a client ID within one workspace.
+type workspaceClient struct {
+	workspaceID string
+	clientID    string
 }
 
 // workspaceMappings are one workspace's tooljet_group_mapping entries.
@@ -103,7 +112,19 @@ func newPlanRegistry() *planRegistry {
 		instanceAdded: make(chan struct{}),
 		workspaces:    map[string][]*plannedWorkspaceSync{},
 		mappings:      map[string]*workspaceMappings{},
+		oidcClients:   map[workspaceClient]int{},
 	}
+}
+
+// addWorkspaceOIDC registers a planned tooljet_workspace_oidc and returns
+// how many registered before it with the same workspace and client ID.
+func (r *planRegistry) addWorkspaceOIDC(workspaceID, clientID string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := workspaceClient{workspaceID: workspaceID, clientID: clientID}
+	earlier := r.oidcClients[key]
+	r.oidcClients[key] = earlier + 1
+	return earlier
 }
 
 func (r *planRegistry) addInstance(p *plannedInstance) {

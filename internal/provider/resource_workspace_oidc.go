@@ -288,6 +288,14 @@ func (r *workspaceOIDCResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 
+	// The host's write lock keeps a create of the same client ID from
+	// passing its check while this update changes the client ID.
+	unlock, err := r.data.store.Lock(ctx)
+	if err != nil {
+		addWorkspaceOIDCError(&resp.Diagnostics, "update", err)
+		return
+	}
+	defer unlock()
 	update, err := r.updateFor(ctx, workspaceID, id, settings)
 	if err != nil {
 		addWorkspaceOIDCError(&resp.Diagnostics, "update", err)
@@ -338,6 +346,14 @@ func (r *workspaceOIDCResource) updateFor(ctx context.Context, workspaceID, id s
 	}
 	if row.UseEnvConfig {
 		return client.SSOUpdate{}, &envManagedProviderError{configID: id}
+	}
+	for _, p := range providers {
+		if p.ID != id && p.ConfigString(mapping.ToolJetReadKey(oidcKeyClientID)) == settings.clientID {
+			return client.SSOUpdate{}, &providerExistsError{
+				workspace: workspaceLabel(ctx, r.data.store, workspaceID),
+				clientID:  settings.clientID, configID: p.ID, envManaged: p.UseEnvConfig,
+			}
+		}
 	}
 	update, err := workspaceOIDCUpdate(row, settings)
 	if err != nil {
@@ -662,16 +678,72 @@ var _ resource.ResourceWithModifyPlan = (*workspaceOIDCResource)(nil)
 
 // ModifyPlan checks at plan time that workspace_id names an active
 // workspace by its ID, so that a slug or a deleted workspace fails before
-// anything is applied.
+// anything is applied. It also rejects a client ID that another provider
+// of the workspace uses, in this plan or in ToolJet, because a second
+// provider with one client ID is a duplicate that ToolJet would keep.
 func (r *workspaceOIDCResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest,
 	resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	var workspaceID types.String
+	var workspaceID, clientID types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("workspace_id"), &workspaceID)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("client_id"), &clientID)...)
 	if resp.Diagnostics.HasError() || workspaceID.IsUnknown() || workspaceID.IsNull() {
 		return
 	}
-	r.checkWorkspaceID(ctx, workspaceID.ValueString(), &resp.Diagnostics)
+	if !r.checkWorkspaceID(ctx, workspaceID.ValueString(), &resp.Diagnostics) {
+		return
+	}
+	if clientID.IsUnknown() || clientID.IsNull() {
+		return
+	}
+
+	if r.data.registry.addWorkspaceOIDC(workspaceID.ValueString(), clientID.ValueString()) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"),
+			"Duplicate workspace OIDC provider",
+			fmt.Sprintf("Another tooljet_workspace_oidc resource in this configuration also "+
+				"sets the client ID %q in workspace %s. ToolJet would keep two providers with "+
+				"one client ID. Give each provider its own client_id, or remove one of the "+
+				"resources.", clientID.ValueString(),
+				workspaceLabel(ctx, r.data.store, workspaceID.ValueString())))
+		return
+	}
+	r.checkClientIDFree(ctx, req, workspaceID.ValueString(), clientID.ValueString(),
+		&resp.Diagnostics)
+}
+
+// checkClientIDFree reports on client_id when a create, or a change of the
+// client ID, would give the workspace a second provider with the same
+// client ID. It reads the workspace's providers only in those two cases. A
+// failed read skips the check, because the apply checks again under the lock.
+func (r *workspaceOIDCResource) checkClientIDFree(ctx context.Context,
+	req resource.ModifyPlanRequest, workspaceID, clientID string, diags *diag.Diagnostics) {
+	var ownID, priorClientID types.String
+	if !req.State.Raw.IsNull() {
+		diags.Append(req.State.GetAttribute(ctx, path.Root("id"), &ownID)...)
+		diags.Append(req.State.GetAttribute(ctx, path.Root("client_id"), &priorClientID)...)
+		if diags.HasError() || priorClientID.ValueString() == clientID {
+			return
+		}
+	}
+	providers, err := r.providers(ctx, workspaceID)
+	if err != nil {
+		tflog.Debug(ctx, "Skipping the plan-time client ID check", map[string]any{
+			"workspace_id": workspaceID, "error": err.Error(),
+		})
+		return
+	}
+	for _, p := range providers {
+		if p.ID == ownID.ValueString() ||
+			p.ConfigString(mapping.ToolJetReadKey(oidcKeyClientID)) != clientID {
+			continue
+		}
+		diags.AddAttributeError(path.Root("client_id"), "Workspace OIDC provider already exists",
+			(&providerExistsError{
+				workspace: workspaceLabel(ctx, r.data.store, workspaceID),
+				clientID:  clientID, configID: p.ID, envManaged: p.UseEnvConfig,
+			}).Error())
+		return
+	}
 }

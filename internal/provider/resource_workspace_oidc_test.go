@@ -24,6 +24,7 @@ import (
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/emulator"
+	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
 )
 
 const (
@@ -55,6 +56,23 @@ func (e *testEnv) oidcProviders(workspaceID string) ([]client.SSOConfig, error) 
 		return nil, err
 	}
 	return openIDProviders(sso.SSOConfigs), nil
+}
+
+// createOIDCProviderInUI creates an enabled OIDC provider named "Set in
+// the UI" in a workspace, bypassing the provider under test, and returns
+// its config ID.
+func (e *testEnv) createOIDCProviderInUI(t *testing.T, workspaceID, clientID string) string {
+	t.Helper()
+	enabled := true
+	id, err := e.client.UpdateWorkspaceSSO(context.Background(), workspaceID,
+		client.SSOUpdate{Type: client.SSOTypeOpenID, Enabled: &enabled, Configs: map[string]any{
+			oidcKeyName: "Set in the UI", oidcKeyClientID: clientID,
+			oidcKeyClientSecret: "ui-secret", oidcKeyWellKnownURL: testWellKnownURL,
+		}})
+	if err != nil {
+		t.Fatalf("creating a provider out of band: %v", err)
+	}
+	return id
 }
 
 // onlyOIDCProvider returns the workspace's single OIDC provider and fails
@@ -634,15 +652,7 @@ func TestAccWorkspaceOIDC_clientIDExists(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	marketing := env.workspaceID(t, "marketing")
-	enabled := true
-	existingID, err := env.client.UpdateWorkspaceSSO(context.Background(), marketing,
-		client.SSOUpdate{Type: client.SSOTypeOpenID, Enabled: &enabled, Configs: map[string]any{
-			oidcKeyName: "Set in the UI", oidcKeyClientID: "tooljet-client",
-			oidcKeyClientSecret: "ui-secret", oidcKeyWellKnownURL: testWellKnownURL,
-		}})
-	if err != nil {
-		t.Fatalf("creating a provider out of band: %v", err)
-	}
+	existingID := env.createOIDCProviderInUI(t, marketing, "tooljet-client")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(testOptions{}),
@@ -1137,15 +1147,52 @@ func TestAccWorkspaceOIDC_sameClientIDTwice(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`) +
 				second),
-			ExpectError: textPattern(`already has an OIDC provider with the client ID "tooljet-client"`),
+			ExpectError: textPattern(`Another tooljet_workspace_oidc resource in this ` +
+				`configuration also sets the client ID "tooljet-client" in workspace "marketing"`),
 		}},
 	})
 	providers, err := env.oidcProviders(marketing)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(providers) > 1 {
-		t.Errorf("the workspace has %d OIDC providers with one client ID, expected at most 1",
-			len(providers))
+	if len(providers) != 0 {
+		t.Errorf("the workspace has %d OIDC providers, expected none: the plan must fail "+
+			"before any create", len(providers))
+	}
+}
+
+func TestAccWorkspaceOIDC_clientIDChangeToExisting(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	marketing := env.workspaceID(t, "marketing")
+	otherID := env.createOIDCProviderInUI(t, marketing, "ui-client")
+	changed := strings.Replace(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`),
+		`"tooljet-client"`, `"ui-client"`, 1)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`))},
+			{
+				// PlanOnly shows that the plan fails: without the plan-time
+				// check the plan succeeds and is not empty.
+				Config:   env.config(changed),
+				PlanOnly: true,
+				ExpectError: textPattern(fmt.Sprintf(`already has an OIDC provider with the `+
+					`client ID "ui-client" (config ID %s)`, otherID)),
+			},
+		},
+	})
+	providers, err := env.oidcProviders(marketing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientIDs := map[string]int{}
+	for _, p := range providers {
+		clientIDs[p.ConfigString(mapping.ToolJetReadKey(oidcKeyClientID))]++
+	}
+	if clientIDs["ui-client"] != 1 {
+		t.Errorf("%d providers have the client ID ui-client, expected 1", clientIDs["ui-client"])
 	}
 }
