@@ -135,8 +135,10 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	result := modify(ctx, r.data, "create", func(d *ssostate.Draft) error {
+		// A record entry without a row is left from a row removed outside
+		// Terraform, so the create takes it over.
 		existing := d.Record.Lookup(workspaceID)
-		if existing != nil && existing.Managed {
+		if existing != nil && existing.Managed && d.Base.Rows[workspaceID] != nil {
 			if d.Attempt > 1 {
 				// This create's own earlier write landed.
 				return plan.apply(d)

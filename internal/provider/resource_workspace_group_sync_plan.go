@@ -81,7 +81,8 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 				"tooljet_workspace_group_sync for workspace %s; a workspace can have only one. "+
 				"Remove the others.", label))
 	}
-	if ws := pc.snap.Record.Lookup(workspaceID); creating && ws != nil && ws.Managed {
+	if ws := pc.snap.Record.Lookup(workspaceID); creating && ws != nil && ws.Managed &&
+		pc.snap.Rows[workspaceID] != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Workspace already managed",
 			(&workspaceManagedError{workspace: label}).Error())
 	}

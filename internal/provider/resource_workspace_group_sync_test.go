@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,6 +283,35 @@ resource "tooljet_workspace_group_sync" "sales" {
 						d.Record.Workspace(salesID).Managed = false
 						return nil
 					})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("tooljet_workspace_group_sync.sales",
+							plancheck.ResourceActionCreate),
+					},
+				},
+				Check: env.checkRow(t, "sales", func(row *ssostate.Row) error {
+					if row == nil {
+						return errors.New("the row was not created again")
+					}
+					return nil
+				}),
+			},
+			{
+				// The row is removed in ToolJet's UI, which keeps the
+				// provider's record that the workspace is managed: the next
+				// plan creates the row again and takes the record over.
+				PreConfig: func() {
+					if err := env.emulator.Update(func(st *emulator.State) error {
+						st.GroupSyncs = slices.DeleteFunc(st.GroupSyncs,
+							func(g *emulator.GroupSync) bool {
+								return g.OrganizationID != nil && *g.OrganizationID == salesID
+							})
+						return nil
+					}); err != nil {
+						t.Fatal(err)
+					}
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
