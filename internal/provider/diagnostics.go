@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
@@ -34,7 +35,16 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 func modify(ctx context.Context, data *providerData, operation string,
 	op func(d *ssostate.Draft) error, diags *diag.Diagnostics) *ssostate.Result {
 	result, err := data.store.Modify(ctx, op)
+	var secretErr *ssostate.SecretUnknownError
+	if errors.As(err, &secretErr) && data.registry.waitForInstanceSecret(ctx) {
+		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc stored its client secret")
+		result, err = data.store.Modify(ctx, op)
+	}
 	if err != nil {
+		var foreign *ssostate.ForeignEntriesError
+		if errors.As(err, &foreign) && foreign.WorkspaceID != "" {
+			foreign.WorkspaceLabel = workspaceLabel(ctx, data.store, foreign.WorkspaceID)
+		}
 		addWriteError(diags, operation, err)
 		return nil
 	}

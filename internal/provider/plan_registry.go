@@ -26,6 +26,10 @@ type planRegistry struct {
 	instance *plannedInstance
 	// instanceAdded is closed when tooljet_instance_oidc registers.
 	instanceAdded chan struct{}
+	// instanceWritten is closed when tooljet_instance_oidc has finished its
+	// create or update.
+	instanceWritten     chan struct{}
+	instanceWrittenOnce sync.Once
 	// instanceWaitTimedOut is set after a wait for the instance timed out:
 	// the instance is then not part of this plan, and later checks do not wait.
 	instanceWaitTimedOut bool
@@ -85,7 +89,9 @@ const instancePlanWait = 3 * time.Second
 
 // plannedInstance is the planned tooljet_instance_oidc.
 type plannedInstance struct {
-	destroy         bool
+	destroy bool
+	// setsSecret is true when the change writes a client secret.
+	setsSecret      bool
 	groupSyncOn     bool
 	defaultInherits bool
 	claimName       string
@@ -109,10 +115,11 @@ type plannedMapping struct {
 
 func newPlanRegistry() *planRegistry {
 	return &planRegistry{
-		instanceAdded: make(chan struct{}),
-		workspaces:    map[string][]*plannedWorkspaceSync{},
-		mappings:      map[string]*workspaceMappings{},
-		oidcClients:   map[workspaceClient]int{},
+		instanceAdded:   make(chan struct{}),
+		instanceWritten: make(chan struct{}),
+		workspaces:      map[string][]*plannedWorkspaceSync{},
+		mappings:        map[string]*workspaceMappings{},
+		oidcClients:     map[workspaceClient]int{},
 	}
 }
 
@@ -164,6 +171,43 @@ func (r *planRegistry) waitForInstance(ctx context.Context, timeout time.Duratio
 		r.mu.Lock()
 		r.instanceWaitTimedOut = true
 		r.mu.Unlock()
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// instanceWriteDone records that tooljet_instance_oidc has finished its
+// create or update, whether or not it succeeded.
+func (r *planRegistry) instanceWriteDone() {
+	r.instanceWrittenOnce.Do(func() { close(r.instanceWritten) })
+}
+
+// maxSecretWait bounds how long a write waits for tooljet_instance_oidc to
+// store its client secret.
+const maxSecretWait = 5 * time.Minute
+
+// waitForInstanceSecret waits until tooljet_instance_oidc has finished a
+// create or update of this run that writes a client secret, and reports
+// whether it finished. Terraform may apply a group sync resource before the instance when
+// neither refers to the other, and until the secret is stored, a write of
+// the instance settings could wipe it.
+func (r *planRegistry) waitForInstanceSecret(ctx context.Context) bool {
+	if !r.waitForInstance(ctx, instancePlanWait) {
+		return false
+	}
+	r.mu.Lock()
+	setsSecret := r.instance.setsSecret && !r.instance.destroy
+	r.mu.Unlock()
+	if !setsSecret {
+		return false
+	}
+	timer := time.NewTimer(maxSecretWait)
+	defer timer.Stop()
+	select {
+	case <-r.instanceWritten:
+		return true
+	case <-timer.C:
 		return false
 	case <-ctx.Done():
 		return false

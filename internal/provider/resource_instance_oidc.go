@@ -54,6 +54,8 @@ func (r *instanceOIDCResource) Configure(_ context.Context, req resource.Configu
 
 func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp *resource.CreateResponse) {
+	// Group sync writes of this run may wait for the secret this writes.
+	defer r.data.registry.instanceWriteDone()
 	var plan, config instanceOIDCModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -154,6 +156,8 @@ func (r *instanceOIDCResource) warnIfUnlicensed(ctx context.Context, diags *diag
 
 func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp *resource.UpdateResponse) {
+	// Group sync writes of this run may wait for the secret this writes.
+	defer r.data.registry.instanceWriteDone()
 	var plan, state, config instanceOIDCModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

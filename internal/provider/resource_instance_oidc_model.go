@@ -47,6 +47,9 @@ var groupSyncAttrTypes = map[string]attr.Type{
 type instanceChange struct {
 	enabled  bool
 	settings ssostate.InstanceSettings
+	// secretIfHidden is client_secret_wo when the change does not write
+	// it: it replaces the stored secret only when ToolJet hides that one.
+	secretIfHidden *string
 	// groupSync is nil when the configuration has no group_sync block.
 	groupSync *groupSyncChange
 }
@@ -58,7 +61,8 @@ type groupSyncChange struct {
 
 // change reads the planned values. The secret comes from client_secret, or
 // from the write-only client_secret_wo when the resource is created or its
-// version changed; otherwise the stored secret is kept.
+// version changed. Otherwise the stored secret is kept, and client_secret_wo
+// is written only when ToolJet hides the stored secret.
 func (m instanceOIDCModel) change(config instanceOIDCModel, creating, versionChanged bool) instanceChange {
 	c := instanceChange{
 		enabled: m.Enabled.ValueBool(),
@@ -76,6 +80,9 @@ func (m instanceOIDCModel) change(config instanceOIDCModel, creating, versionCha
 	case !config.ClientSecretWO.IsNull() && (creating || versionChanged):
 		secret := config.ClientSecretWO.ValueString()
 		c.settings.ClientSecret = &secret
+	case !config.ClientSecretWO.IsNull():
+		secret := config.ClientSecretWO.ValueString()
+		c.secretIfHidden = &secret
 	}
 
 	var sync groupSyncModel
@@ -98,6 +105,7 @@ func (c instanceChange) apply(d *ssostate.Draft) {
 	settings := c.settings
 	enabled := c.enabled
 	d.Enabled = &enabled
+	d.SecretIfHidden = c.secretIfHidden
 	if c.groupSync == nil {
 		settings.ClaimName = d.Base.ClaimName
 		settings.GroupSyncEnabled = false

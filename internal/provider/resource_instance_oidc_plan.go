@@ -35,7 +35,7 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || plan.GroupSync.IsUnknown() {
 		return
 	}
-	planned := &plannedInstance{}
+	planned := &plannedInstance{setsSecret: setsSecret(ctx, req, plan, &resp.Diagnostics)}
 	var sync groupSyncModel
 	if !plan.GroupSync.IsNull() {
 		resp.Diagnostics.Append(plan.GroupSync.As(ctx, &sync, basetypes.ObjectAsOptions{})...)
@@ -109,6 +109,27 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 		checkTargets(ctx, r.data, pc.defaultWorkspace, planned.mapping, mapKeysPath(mappingPath),
 			&resp.Diagnostics)
 	}
+}
+
+// setsSecret reports whether applying the plan writes a client secret:
+// client_secret, or client_secret_wo on a create or with a new version.
+func setsSecret(ctx context.Context, req resource.ModifyPlanRequest, plan instanceOIDCModel,
+	diags *diag.Diagnostics) bool {
+	if !plan.ClientSecret.IsNull() {
+		return true
+	}
+	var configWO types.String
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_wo"), &configWO)...)
+	if configWO.IsNull() {
+		return false
+	}
+	if req.State.Raw.IsNull() {
+		return true
+	}
+	var priorVersion types.Int64
+	diags.Append(req.State.GetAttribute(ctx, path.Root("client_secret_wo_version"),
+		&priorVersion)...)
+	return !priorVersion.Equal(plan.ClientSecretWOVersion)
 }
 
 // warnNoSecret warns when the configuration gives no client secret and

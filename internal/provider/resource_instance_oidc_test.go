@@ -187,6 +187,60 @@ resource "tooljet_instance_oidc" "test" {
 	})
 }
 
+func TestAccInstanceOIDC_writeOnlySecretHidden(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t, func(o *emulator.Options) { o.SecretRead = emulator.SecretsMasked })
+	env.requireEmulator(t)
+	config := func(name, secretArguments string) string {
+		return env.config(fmt.Sprintf(`
+resource "tooljet_instance_oidc" "test" {
+  name           = %q
+  client_id      = "tooljet-client"
+  well_known_url = "https://idp.example.com/.well-known/openid-configuration"
+%s
+}
+`, name, secretArguments))
+	}
+	writeOnly := `
+  client_secret_wo         = "hidden-secret"
+  client_secret_wo_version = 1`
+	storedSecret := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			var secret string
+			env.emulator.View(func(st *emulator.State) {
+				if row := st.InstanceOIDC(); row != nil {
+					secret, _ = st.DecryptedConfigs(row)[oidcKeyClientSecret].(string)
+				}
+			})
+			if secret != want {
+				return fmt.Errorf("the stored client secret is not the expected one (length "+
+					"%d, expected length %d)", len(secret), len(want))
+			}
+			return nil
+		}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config("Okta", writeOnly), Check: storedSecret("hidden-secret")},
+			{
+				// ToolJet returns the secret masked, so the update writes
+				// client_secret_wo again rather than the placeholder.
+				Config: config("Okta 2", writeOnly),
+				Check:  storedSecret("hidden-secret"),
+			},
+			{
+				// Without any secret argument, writing could wipe the
+				// hidden secret.
+				Config:      config("Okta 3", ""),
+				ExpectError: textPattern("with a client ID but an empty client secret"),
+			},
+			{Config: config("Okta", writeOnly), Check: storedSecret("hidden-secret")},
+		},
+	})
+}
+
 func TestAccInstanceOIDC_groupSync(t *testing.T) {
 	parallel(t)
 	env := newTestEnv(t)

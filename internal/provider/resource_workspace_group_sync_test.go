@@ -478,3 +478,54 @@ func TestAccWorkspaceGroupSync_recordLost(t *testing.T) {
 		},
 	})
 }
+
+func TestAccWorkspaceGroupSync_waitsForNewSecret(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	instance := func(secretArguments string) string {
+		return fmt.Sprintf(`
+resource "tooljet_instance_oidc" "test" {
+  name           = "Okta"
+  client_id      = "tooljet-client"
+  well_known_url = "https://idp.example.com/.well-known/openid-configuration"
+%s
+
+  group_sync = {}
+}
+`, secretArguments)
+	}
+	workspace := `
+resource "tooljet_workspace_group_sync" "marketing" {
+  workspace_id = data.tooljet_workspace.marketing.id
+  claim_name   = "teams"
+}
+`
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: env.config(instance(""))},
+			{
+				// The workspace does not refer to the instance, so Terraform
+				// may apply it first, while ToolJet still has no secret.
+				Config: env.config(workspaceLookup + workspace + instance(`
+  client_secret_wo         = "new-secret"
+  client_secret_wo_version = 1`)),
+				Check: resource.ComposeTestCheckFunc(
+					env.checkRow(t, "marketing", func(row *ssostate.Row) error {
+						if row == nil || row.ClaimName != "teams" {
+							return errors.New("the claim name override was not stored")
+						}
+						return nil
+					}),
+					env.checkStored(func(snap *ssostate.Snapshot) error {
+						if snap.ClientSecret != "new-secret" {
+							return errors.New("the new client secret was not stored")
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}

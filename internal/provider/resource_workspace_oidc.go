@@ -670,8 +670,8 @@ func (e *oidcSecretUnknownError) Error() string {
 	return fmt.Sprintf("ToolJet returned the OIDC provider %s with a client ID but an empty "+
 		"client secret. Either no secret is stored, or this ToolJet version hides it when "+
 		"read. ToolJet replaces the provider's settings as a whole on every save, so writing "+
-		"them now could wipe a stored secret. Set client_secret, or client_secret_wo with a "+
-		"new client_secret_wo_version, and apply again.", e.configID)
+		"them now could wipe a stored secret. Set client_secret, or client_secret_wo with its "+
+		"client_secret_wo_version, and apply again.", e.configID)
 }
 
 var _ resource.ResourceWithModifyPlan = (*workspaceOIDCResource)(nil)

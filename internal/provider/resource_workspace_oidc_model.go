@@ -60,6 +60,9 @@ type oidcProviderSettings struct {
 	grantType    string
 	// clientSecret is nil when the secret stored in ToolJet is kept.
 	clientSecret *string
+	// secretIfHidden is client_secret_wo when clientSecret is nil: it
+	// replaces the stored secret only when ToolJet hides that one.
+	secretIfHidden *string
 	// groupSync is nil when the configuration has no group_sync block.
 	groupSync *oidcGroupSyncSettings
 }
@@ -90,6 +93,9 @@ func (m workspaceOIDCModel) settings(ctx context.Context, config workspaceOIDCMo
 	case !config.ClientSecretWO.IsNull() && sendWriteOnly:
 		secret := config.ClientSecretWO.ValueString()
 		s.clientSecret = &secret
+	case !config.ClientSecretWO.IsNull():
+		secret := config.ClientSecretWO.ValueString()
+		s.secretIfHidden = &secret
 	}
 	if m.GroupSync.IsNull() || m.GroupSync.IsUnknown() {
 		return s
@@ -130,6 +136,8 @@ func workspaceOIDCUpdate(row *client.SSOConfig, s oidcProviderSettings) (client.
 	case row == nil || readableSecret(stored):
 		// A create without a secret sends none, and an update writes back
 		// the stored secret that it copied above.
+	case secretMayBeHidden(row) && s.secretIfHidden != nil:
+		configs[oidcKeyClientSecret] = *s.secretIfHidden
 	case secretMayBeHidden(row):
 		return client.SSOUpdate{}, &oidcSecretUnknownError{configID: row.ID}
 	default:

@@ -719,9 +719,15 @@ func TestAccWorkspaceOIDC_hiddenSecret(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config("Okta")},
 			{
-				// ToolJet returns the secret masked, so writing the provider
-				// back without a new secret could wipe it.
-				Config:      config("Okta 2"),
+				// ToolJet returns the secret masked, so the update writes
+				// client_secret_wo again rather than the placeholder.
+				Config: config("Okta 2"),
+				Check:  env.checkStoredSecret(marketing, "hidden-secret"),
+			},
+			{
+				// Without client_secret_wo, writing the provider back could
+				// wipe the hidden secret.
+				Config:      env.config(workspaceOIDCConfig(marketing, "Okta 3", "")),
 				ExpectError: textPattern("with a client ID but an empty client secret"),
 			},
 			{

@@ -54,6 +54,10 @@ type Draft struct {
 	// instead of an error, because a destroy removes the workspaces before
 	// it switches group sync off.
 	Deleting bool
+	// SecretIfHidden, when not nil, is the client secret to write when
+	// ToolJet returns a client ID without its secret and Instance keeps the
+	// stored secret.
+	SecretIfHidden *string
 
 	// workspaces are the IDs of the active workspaces. Rows of other
 	// workspaces are neither written nor kept.
@@ -244,7 +248,8 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			explained := maps.Clone(before.Mapping)
 			maps.Copy(explained, desired.Mapping)
 			if foreign := ForeignKeys(current.MappingRead, explained); len(foreign) > 0 {
-				return nil, false, &ForeignEntriesError{WorkspaceID: id, Keys: foreign}
+				return nil, false, &ForeignEntriesError{WorkspaceID: id, Keys: foreign,
+					RecordMissing: !base.RecordFound}
 			}
 		}
 		claimName, groupMapping := desired.ClaimName, maps.Clone(desired.Mapping)
@@ -313,15 +318,19 @@ func (d *Draft) buildConfigs() (map[string]any, InstanceSettings, error) {
 		settings = *d.Instance
 	}
 	if settings.ClientSecret == nil {
-		if err := secretKnown(base); err != nil {
-			return nil, InstanceSettings{}, err
-		}
 		stored := base.ClientSecret
 		settings.ClientSecret = &stored
+		if err := secretKnown(base); err != nil {
+			if d.SecretIfHidden == nil {
+				return nil, InstanceSettings{}, err
+			}
+			settings.ClientSecret = d.SecretIfHidden
+		}
 	}
 	if foreign := ForeignKeys(base.MappingRead, mergeMaps(base.Record.InstanceMapping,
 		d.Record.InstanceMapping)); len(foreign) > 0 && !d.ReplaceForeign[instanceKey] {
-		return nil, InstanceSettings{}, &ForeignEntriesError{Keys: foreign}
+		return nil, InstanceSettings{}, &ForeignEntriesError{Keys: foreign,
+			RecordMissing: !base.RecordFound}
 	}
 
 	configs[keyName] = settings.Name
@@ -432,8 +441,13 @@ type ForeignEntriesError struct {
 	// WorkspaceID is the workspace of the row, or "" for the instance
 	// mapping.
 	WorkspaceID string
+	// WorkspaceLabel names the workspace in the message in place of its ID.
+	WorkspaceLabel string
 	// Keys are the IdP group names as ToolJet returns them.
 	Keys []string
+	// RecordMissing is true when ToolJet holds no provider record at all,
+	// so entries that Terraform wrote are among Keys too.
+	RecordMissing bool
 }
 
 func (e *ForeignEntriesError) Error() string {
@@ -443,9 +457,17 @@ func (e *ForeignEntriesError) Error() string {
 	for i, key := range keys {
 		quoted[i] = fmt.Sprintf("%q", key)
 	}
-	where := "the instance group mapping"
+	where := "The instance group mapping"
 	if e.WorkspaceID != "" {
-		where = fmt.Sprintf("the group mapping of workspace %s", e.WorkspaceID)
+		label := e.WorkspaceLabel
+		if label == "" {
+			label = e.WorkspaceID
+		}
+		where = fmt.Sprintf("The group mapping of workspace %s", label)
+	}
+	if e.RecordMissing {
+		return fmt.Sprintf("%s has entries whose exact spelling the provider does not know: %s. "+
+			"%s", where, strings.Join(quoted, ", "), RecordMissingHelp)
 	}
 	return fmt.Sprintf("%s has entries that this provider did not write: %s. ToolJet returns "+
 		"IdP group names rewritten (lower-cased, with \"_\" before each capital letter), so the "+
@@ -455,6 +477,18 @@ func (e *ForeignEntriesError) Error() string {
 		"remove them in ToolJet's UI, then apply again.", where, strings.Join(quoted, ", "))
 }
 
+// RecordMissingHelp explains a missing provider record and how to recover.
+const RecordMissingHelp = "ToolJet's instance OIDC settings no longer contain the provider's " +
+	"record (the configs key " + RecordKey + "), which a save of those settings in ToolJet's " +
+	"UI removes. The record lists the entries that Terraform wrote, with the exact spelling " +
+	"of each IdP group name, because ToolJet returns the names rewritten. Without it the " +
+	"provider does not write over these entries, so that it cannot break a name. To recover: " +
+	"change any argument of tooljet_instance_oidc and apply, which records the instance " +
+	"values again. Then, for each workspace in the group sync table, remove its " +
+	"tooljet_workspace_group_sync and tooljet_group_mapping resources from the state " +
+	"(terraform state rm), remove the workspace from the group sync table in ToolJet's UI, " +
+	"and apply, which creates them again."
+
 // SecretUnknownError reports that the configs object cannot be written back
 // without the client secret, which ToolJet did not return.
 type SecretUnknownError struct{}
@@ -463,11 +497,12 @@ func (e *SecretUnknownError) Error() string {
 	return "ToolJet returned the instance OIDC configuration with a client ID but an empty " +
 		"client secret. Either no secret is stored, or this ToolJet version hides it when " +
 		"read. ToolJet replaces the configuration as a whole on every save, so writing it " +
-		"now could wipe a stored secret. If no secret is stored, set client_secret, or " +
-		"client_secret_wo with a new client_secret_wo_version, on tooljet_instance_oidc and " +
-		"apply that first. If ToolJet hides stored secrets, only tooljet_instance_oidc, which " +
-		"has the secret in its configuration, can write these settings; the group sync " +
-		"resources cannot (see the provider's reliability guide)."
+		"now could wipe a stored secret. Set client_secret, or client_secret_wo with its " +
+		"client_secret_wo_version, on tooljet_instance_oidc. If no secret is stored yet, " +
+		"apply tooljet_instance_oidc first (terraform apply -target), or make the group sync " +
+		"resources depend on it. If ToolJet hides stored secrets, only tooljet_instance_oidc, " +
+		"which has the secret in its configuration, can write these settings, and the group " +
+		"sync resources cannot (see the provider's reliability guide)."
 }
 
 // EnvManagedError reports an instance OIDC configuration that ToolJet
