@@ -35,9 +35,8 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 func modify(ctx context.Context, data *providerData, operation string,
 	op func(d *ssostate.Draft) error, diags *diag.Diagnostics) *ssostate.Result {
 	result, err := data.store.Modify(ctx, op)
-	var secretErr *ssostate.SecretUnknownError
-	if errors.As(err, &secretErr) && data.registry.waitForInstanceSecret(ctx) {
-		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc stored its client secret")
+	if err != nil && data.registry.waitForInstanceWrite(ctx, err) {
+		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc finished its write")
 		result, err = data.store.Modify(ctx, op)
 	}
 	if err != nil {

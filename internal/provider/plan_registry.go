@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"sync"
 	"time"
@@ -91,7 +92,9 @@ const instancePlanWait = 3 * time.Second
 type plannedInstance struct {
 	destroy bool
 	// setsSecret is true when the change writes a client secret.
-	setsSecret      bool
+	setsSecret bool
+	// writes is true when the plan creates or updates the instance.
+	writes          bool
 	groupSyncOn     bool
 	defaultInherits bool
 	claimName       string
@@ -183,26 +186,35 @@ func (r *planRegistry) instanceWriteDone() {
 	r.instanceWrittenOnce.Do(func() { close(r.instanceWritten) })
 }
 
-// maxSecretWait bounds how long a write waits for tooljet_instance_oidc to
-// store its client secret.
-const maxSecretWait = 5 * time.Minute
+// maxInstanceWait bounds how long a write waits for tooljet_instance_oidc
+// to finish its write.
+const maxInstanceWait = 5 * time.Minute
 
-// waitForInstanceSecret waits until tooljet_instance_oidc has finished a
-// create or update of this run that writes a client secret, and reports
-// whether it finished. Terraform may apply a group sync resource before the instance when
-// neither refers to the other, and until the secret is stored, a write of
-// the instance settings could wipe it.
-func (r *planRegistry) waitForInstanceSecret(ctx context.Context) bool {
+// waitForInstanceWrite waits until tooljet_instance_oidc has finished a
+// create or update of this run, and reports whether it finished. It waits
+// only when that write can fix err: a missing client secret when the write
+// stores one, or instance mapping entries without a record when the write
+// records them. Terraform may apply a group sync resource before the
+// instance when neither refers to the other.
+func (r *planRegistry) waitForInstanceWrite(ctx context.Context, err error) bool {
+	var secretErr *ssostate.SecretUnknownError
+	var foreign *ssostate.ForeignEntriesError
+	secretMissing := errors.As(err, &secretErr)
+	recordMissing := errors.As(err, &foreign) && foreign.WorkspaceID == "" && foreign.RecordMissing
+	if !secretMissing && !recordMissing {
+		return false
+	}
 	if !r.waitForInstance(ctx, instancePlanWait) {
 		return false
 	}
 	r.mu.Lock()
-	setsSecret := r.instance.setsSecret && !r.instance.destroy
+	fixes := !r.instance.destroy &&
+		((secretMissing && r.instance.setsSecret) || (recordMissing && r.instance.writes))
 	r.mu.Unlock()
-	if !setsSecret {
+	if !fixes {
 		return false
 	}
-	timer := time.NewTimer(maxSecretWait)
+	timer := time.NewTimer(maxInstanceWait)
 	defer timer.Stop()
 	select {
 	case <-r.instanceWritten:

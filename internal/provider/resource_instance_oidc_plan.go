@@ -55,6 +55,22 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if pc == nil {
 		return
 	}
+	if !req.State.Raw.IsNull() && !plan.GroupSync.IsNull() && pc.snap.Exists &&
+		!pc.snap.RecordFound {
+		// An update writes the record again. The unknown id makes the
+		// plan show that update even when no argument changed.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"),
+			types.StringUnknown())...)
+		planned.writes = true
+		resp.Diagnostics.AddWarning("Provider record missing in ToolJet",
+			"ToolJet's instance OIDC settings do not contain the provider's record (the configs "+
+				"key "+ssostate.RecordKey+"), which a save of those settings in ToolJet's UI "+
+				"removes. This plan updates tooljet_instance_oidc to write the instance values "+
+				"and the record again.")
+	}
+	if req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
+		planned.writes = true
+	}
 	if plan.GroupSync.IsNull() {
 		// Without the block the provider leaves the stored claim, mapping
 		// and default workspace setting as they are.

@@ -482,12 +482,11 @@ const RecordMissingHelp = "ToolJet's instance OIDC settings no longer contain th
 	"record (the configs key " + RecordKey + "), which a save of those settings in ToolJet's " +
 	"UI removes. The record lists the entries that Terraform wrote, with the exact spelling " +
 	"of each IdP group name, because ToolJet returns the names rewritten. Without it the " +
-	"provider does not write over these entries, so that it cannot break a name. To recover: " +
-	"change any argument of tooljet_instance_oidc and apply, which records the instance " +
-	"values again. Then, for each workspace in the group sync table, remove its " +
-	"tooljet_workspace_group_sync and tooljet_group_mapping resources from the state " +
-	"(terraform state rm), remove the workspace from the group sync table in ToolJet's UI, " +
-	"and apply, which creates them again."
+	"provider does not write over these entries, so that it cannot break a name. To " +
+	"recover, remove the workspaces that Terraform manages from the group sync table in " +
+	"ToolJet's UI and save, then run terraform apply: it writes tooljet_instance_oidc and " +
+	"the record again, and creates the workspace rows and mapping entries with their " +
+	"configured spelling."
 
 // SecretUnknownError reports that the configs object cannot be written back
 // without the client secret, which ToolJet did not return.
