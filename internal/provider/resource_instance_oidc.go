@@ -26,10 +26,6 @@ const (
 	defaultReadTimeout  = 5 * time.Minute
 )
 
-// privateKeyImported marks state that ImportState created, so that Read
-// fills in the values that it otherwise takes from the configuration.
-const privateKeyImported = "imported"
-
 // NewInstanceOIDCResource returns the tooljet_instance_oidc resource.
 func NewInstanceOIDCResource() resource.Resource { return &instanceOIDCResource{} }
 
@@ -81,7 +77,7 @@ func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 
-	state := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, false, true, &resp.Diagnostics)
+	state := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, true, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -125,14 +121,8 @@ func (r *instanceOIDCResource) Read(ctx context.Context, req resource.ReadReques
 		(!state.GroupSync.IsNull() && !snap.GroupSyncEnabled) {
 		r.warnIfUnlicensed(ctx, &resp.Diagnostics)
 	}
-	imported, diags := req.Private.GetKey(ctx, privateKeyImported)
-	resp.Diagnostics.Append(diags...)
-	newState := instanceOIDCFromSnapshot(ctx, snap, state, len(imported) > 0, defaultRowPresent,
-		&resp.Diagnostics)
+	newState := instanceOIDCFromSnapshot(ctx, snap, state, defaultRowPresent, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	if len(imported) > 0 {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
-	}
 }
 
 // warnIfUnlicensed explains why ToolJet reports instance OIDC or group sync
@@ -184,7 +174,7 @@ func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 
-	newState := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, false, true, &resp.Diagnostics)
+	newState := instanceOIDCFromSnapshot(ctx, result.Snapshot, plan, true, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -234,7 +224,6 @@ func (r *instanceOIDCResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), instanceOIDCID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte("true"))...)
 }
 
 // withTimeout applies a resource timeout to ctx. get is one of the methods

@@ -121,14 +121,14 @@ func (c instanceChange) apply(d *ssostate.Draft) {
 // instanceOIDCFromSnapshot builds the resource data from what ToolJet
 // returned. prior supplies what ToolJet cannot return: the exact spelling of
 // mapping keys it does not have in its record, the secret when ToolJet hides
-// it, and the write-only version. On import, the client secret is read from
-// ToolJet when it returns one.
+// it, and the write-only version. The client secret is read from ToolJet only
+// when prior has one, so that an import never puts a secret into state.
 //
 // defaultRowPresent tells whether the default workspace has a group-sync
 // row, which replaces default_workspace_inherits when ToolJet holds no
 // record of the provider.
 func instanceOIDCFromSnapshot(ctx context.Context, snap *ssostate.Snapshot, prior instanceOIDCModel,
-	imported, defaultRowPresent bool, diags *diag.Diagnostics) instanceOIDCModel {
+	defaultRowPresent bool, diags *diag.Diagnostics) instanceOIDCModel {
 	m := instanceOIDCModel{
 		ID:                    types.StringValue(instanceOIDCID),
 		Enabled:               types.BoolValue(snap.Enabled),
@@ -144,7 +144,7 @@ func instanceOIDCFromSnapshot(ctx context.Context, snap *ssostate.Snapshot, prio
 	if snap.GrantType == "" {
 		m.GrantType = types.StringValue(ssostate.GrantTypeAuthorizationCode)
 	}
-	if (imported || !prior.ClientSecret.IsNull()) && readableSecret(snap.ClientSecret) {
+	if !prior.ClientSecret.IsNull() && readableSecret(snap.ClientSecret) {
 		m.ClientSecret = types.StringValue(snap.ClientSecret)
 	}
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {

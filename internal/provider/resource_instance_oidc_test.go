@@ -57,6 +57,18 @@ func (e *testEnv) checkStored(check func(snap *ssostate.Snapshot) error) resourc
 	}
 }
 
+// importedWithoutSecret checks that an import put no client secret into
+// the state.
+func importedWithoutSecret(states []*terraform.InstanceState) error {
+	for _, st := range states {
+		if secret := st.Attributes["client_secret"]; secret != "" {
+			return fmt.Errorf("import stored a client secret of length %d in the state, "+
+				"expected none", len(secret))
+		}
+	}
+	return nil
+}
+
 func TestAccInstanceOIDC_basic(t *testing.T) {
 	parallel(t)
 	env := newTestEnv(t)
@@ -101,10 +113,13 @@ func TestAccInstanceOIDC_basic(t *testing.T) {
 				}),
 			},
 			{
-				ResourceName:      instanceOIDCAddress,
-				ImportState:       true,
-				ImportStateId:     "instance",
-				ImportStateVerify: true,
+				// Import leaves client_secret out of the state.
+				ResourceName:            instanceOIDCAddress,
+				ImportState:             true,
+				ImportStateId:           "instance",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"client_secret"},
+				ImportStateCheck:        importedWithoutSecret,
 			},
 			{
 				// Changing only the name must keep the stored secret, although
@@ -309,7 +324,8 @@ resource "tooljet_instance_oidc" "test" {
 				ImportState:             true,
 				ImportStateId:           "instance",
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{},
+				ImportStateVerifyIgnore: []string{"client_secret"},
+				ImportStateCheck:        importedWithoutSecret,
 			},
 			{
 				Config: config("roles"),

@@ -159,6 +159,10 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// privateKeyImported marks state that ImportState created, so that the
+// first Read takes claim_name and group_mapping from ToolJet's row.
+const privateKeyImported = "imported"
+
 func (r *workspaceGroupSyncResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp *resource.ReadResponse) {
 	var state workspaceGroupSyncModel

@@ -146,7 +146,7 @@ func (r *workspaceOIDCResource) Create(ctx context.Context, req resource.CreateR
 				workspaceLabel(ctx, r.data.store, workspaceID)))
 	}
 
-	state := workspaceOIDCFromRow(ctx, row, workspaceID, plan, false, &resp.Diagnostics)
+	state := workspaceOIDCFromRow(ctx, row, workspaceID, plan, &resp.Diagnostics)
 	if err := checkWritten(row, settings); err != nil {
 		addReadBackError(&resp.Diagnostics, "create", id, err)
 	}
@@ -253,14 +253,8 @@ func (r *workspaceOIDCResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 
-	imported, diags := req.Private.GetKey(ctx, privateKeyImported)
-	resp.Diagnostics.Append(diags...)
-	newState := workspaceOIDCFromRow(ctx, row, workspaceID, state, len(imported) > 0,
-		&resp.Diagnostics)
+	newState := workspaceOIDCFromRow(ctx, row, workspaceID, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	if len(imported) > 0 {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
-	}
 }
 
 func (r *workspaceOIDCResource) Update(ctx context.Context, req resource.UpdateRequest,
@@ -325,7 +319,7 @@ func (r *workspaceOIDCResource) Update(ctx context.Context, req resource.UpdateR
 		addWorkspaceOIDCError(&resp.Diagnostics, "update", providerGoneError(id))
 		return
 	}
-	newState := workspaceOIDCFromRow(ctx, row, workspaceID, plan, false, &resp.Diagnostics)
+	newState := workspaceOIDCFromRow(ctx, row, workspaceID, plan, &resp.Diagnostics)
 	if err := checkWritten(row, settings); err != nil {
 		addReadBackError(&resp.Diagnostics, "update", id, err)
 	}
@@ -475,7 +469,6 @@ func (r *workspaceOIDCResource) ImportState(ctx context.Context, req resource.Im
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), configID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), ws.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte("true"))...)
 }
 
 // providers returns the workspace's OIDC providers.

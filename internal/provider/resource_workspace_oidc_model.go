@@ -247,10 +247,10 @@ func checkWritten(row *client.SSOConfig, s oidcProviderSettings) error {
 // workspaceOIDCFromRow builds the resource data from the provider as
 // ToolJet returned it. prior supplies what ToolJet cannot return: the exact
 // spelling of mapping keys, the secret when ToolJet hides it, and the
-// write-only version. On import, the client secret is read from ToolJet
-// when it returns one.
+// write-only version. The client secret is read from ToolJet only when
+// prior has one, so that an import never puts a secret into state.
 func workspaceOIDCFromRow(ctx context.Context, row *client.SSOConfig, workspaceID string,
-	prior workspaceOIDCModel, imported bool, diags diagAppender) workspaceOIDCModel {
+	prior workspaceOIDCModel, diags diagAppender) workspaceOIDCModel {
 	read := func(key string) string { return row.ConfigString(mapping.ToolJetReadKey(key)) }
 	m := workspaceOIDCModel{
 		ID:                    types.StringValue(row.ID),
@@ -270,7 +270,7 @@ func workspaceOIDCFromRow(ctx context.Context, row *client.SSOConfig, workspaceI
 		m.GrantType = types.StringValue(ssostate.GrantTypeAuthorizationCode)
 	}
 	secret := read(oidcKeyClientSecret)
-	if (imported || !prior.ClientSecret.IsNull()) && readableSecret(secret) {
+	if !prior.ClientSecret.IsNull() && readableSecret(secret) {
 		m.ClientSecret = types.StringValue(secret)
 	}
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {

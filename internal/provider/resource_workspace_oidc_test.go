@@ -217,16 +217,20 @@ func TestAccWorkspaceOIDC_basic(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:      workspaceOIDCAddress,
-				ImportState:       true,
-				ImportStateIdFunc: importID("marketing"),
-				ImportStateVerify: true,
+				ResourceName:            workspaceOIDCAddress,
+				ImportState:             true,
+				ImportStateIdFunc:       importID("marketing"),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"client_secret"},
+				ImportStateCheck:        importedWithoutSecret,
 			},
 			{
-				ResourceName:      workspaceOIDCAddress,
-				ImportState:       true,
-				ImportStateIdFunc: importID(marketing),
-				ImportStateVerify: true,
+				ResourceName:            workspaceOIDCAddress,
+				ImportState:             true,
+				ImportStateIdFunc:       importID(marketing),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"client_secret"},
+				ImportStateCheck:        importedWithoutSecret,
 			},
 			{
 				// Changing only the name must keep the stored secret, although
