@@ -15,7 +15,10 @@ import (
 
 var _ resource.ResourceWithModifyPlan = (*instanceOIDCResource)(nil)
 
-var defaultInheritsPath = path.Root("group_sync").AtName("default_workspace_inherits")
+// groupSyncPath is the path of plan-time diagnostics about the group_sync
+// arguments. Terraform shows the configuration lines of a top-level
+// attribute, but not those of an attribute nested in it.
+var groupSyncPath = path.Root("group_sync")
 
 // ModifyPlan checks the planned group sync settings against the group sync
 // table: at least one workspace stays enabled while group sync is on, and
@@ -98,14 +101,13 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"adds one, the apply fails before it changes anything. Add a workspace with a " +
 				"tooljet_workspace_group_sync, or keep default_workspace_inherits = true."
 		}
-		resp.Diagnostics.AddAttributeWarning(defaultInheritsPath, "No enabled workspace in the "+
+		resp.Diagnostics.AddAttributeWarning(groupSyncPath, "No enabled workspace in the "+
 			"group sync table", detail)
 	}
 	if planned.mapping == nil {
 		return
 	}
 
-	mappingPath := path.Root("group_sync").AtName("group_mapping")
 	for workspaceID, entries := range r.data.registry.allMappings(pc.snap) {
 		if view.ownsMapping[workspaceID] {
 			continue
@@ -115,14 +117,15 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 			if !ok || mapping.NormalizeTarget(inherited) == mapping.NormalizeTarget(target) {
 				continue
 			}
-			resp.Diagnostics.AddAttributeError(mappingPath.AtMapKey(idpGroup),
+			resp.Diagnostics.AddAttributeError(groupSyncPath,
 				"Instance mapping contradicts a tooljet_group_mapping",
 				(&inheritedConflictError{workspace: workspaceLabel(ctx, r.data.store, workspaceID),
 					idpGroup: idpGroup, inherited: inherited, target: target}).Error())
 		}
 	}
 	if planned.defaultInherits && pc.defaultWorkspace != "" && !view.ownsMapping[pc.defaultWorkspace] {
-		checkTargets(ctx, r.data, pc.defaultWorkspace, planned.mapping, mapKeysPath(mappingPath),
+		checkTargets(ctx, r.data, pc.defaultWorkspace, planned.mapping,
+			func(string) path.Path { return groupSyncPath },
 			&resp.Diagnostics)
 	}
 }

@@ -165,20 +165,42 @@ func (r *workspaceOIDCResource) createProvider(ctx context.Context, workspaceID 
 	for attempt := 1; ; attempt++ {
 		tflog.Debug(ctx, "Creating workspace OIDC provider", map[string]any{"attempt": attempt})
 		id, err := r.data.client.UpdateWorkspaceSSO(ctx, workspaceID, update)
-		if err == nil {
+		if err == nil && id != "" {
 			return id, attempt > 1, nil
+		}
+		if err == nil {
+			// A success without an ID: the provider was stored, so it is
+			// looked up rather than created again.
+			tflog.Warn(ctx, "ToolJet returned no ID for the new workspace OIDC provider, "+
+				"reading the workspace's providers")
+			created, readErr := r.createdProviders(ctx, workspaceID, before, settings)
+			if readErr != nil {
+				return "", false, fmt.Errorf("ToolJet accepted the OIDC provider without "+
+					"returning its ID, and reading the workspace's providers failed: %w", readErr)
+			}
+			switch len(created) {
+			case 1:
+				return created[0].ID, attempt > 1, nil
+			case 0:
+				return "", false, fmt.Errorf("ToolJet accepted the OIDC provider without "+
+					"returning its ID, but workspace %s has no new provider with the client ID "+
+					"%q and the name %q. Check the workspace's SSO settings in ToolJet, then "+
+					"apply again", workspaceLabel(ctx, r.data.store, workspaceID),
+					settings.clientID, settings.name)
+			default:
+				return "", false, r.duplicatesError(ctx, workspaceID, settings.clientID, created)
+			}
 		}
 		if !client.IsAmbiguous(err) {
 			return "", false, err
 		}
 		tflog.Warn(ctx, "Create of workspace OIDC provider may not have been stored, "+
 			"reading the workspace's providers", map[string]any{"error": err.Error()})
-		after, readErr := r.providers(ctx, workspaceID)
+		created, readErr := r.createdProviders(ctx, workspaceID, before, settings)
 		if readErr != nil {
 			return "", false, fmt.Errorf("%w\n\nReading the workspace's OIDC providers to "+
 				"find out whether ToolJet stored it failed too: %w", err, readErr)
 		}
-		created := newMatchingProviders(before, after, settings.clientID, settings.name)
 		switch {
 		case len(created) == 1:
 			tflog.Info(ctx, "Found the stored workspace OIDC provider",
@@ -193,6 +215,17 @@ func (r *workspaceOIDCResource) createProvider(ctx context.Context, workspaceID 
 		tflog.Info(ctx, "ToolJet did not store the workspace OIDC provider, sending the "+
 			"create again")
 	}
+}
+
+// createdProviders reads the workspace's providers and returns those that
+// are not in before and have the planned client ID and name.
+func (r *workspaceOIDCResource) createdProviders(ctx context.Context, workspaceID string,
+	before []client.SSOConfig, settings oidcProviderSettings) ([]client.SSOConfig, error) {
+	after, err := r.providers(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	return newMatchingProviders(before, after, settings.clientID, settings.name), nil
 }
 
 func (r *workspaceOIDCResource) duplicatesError(ctx context.Context, workspaceID,

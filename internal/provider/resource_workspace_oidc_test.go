@@ -617,6 +617,10 @@ func TestAccWorkspaceOIDC_ambiguousCreate(t *testing.T) {
 			fault:   emulator.Fault{Drop: true},
 			patches: 2,
 		},
+		"success without an ID": {
+			fault:   emulator.Fault{Omit: []string{"id"}},
+			patches: 1,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

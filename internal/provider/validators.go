@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -64,18 +66,15 @@ func (groupMappingMapValidator) ValidateMap(
 	elements := req.ConfigValue.Elements()
 	keys := slices.Sorted(maps.Keys(elements))
 	for _, key := range keys {
-		keyPath := req.Path.AtMapKey(key)
 		if err := mapping.ValidateIdPGroup(key); err != nil {
-			resp.Diagnostics.AddAttributeError(keyPath, invalidGroupMappingSummary,
-				detailFromError(err))
+			addMappingKeyError(&resp.Diagnostics, req.Path, key, detailFromError(err))
 		}
 
 		valuable, ok := elements[key].(basetypes.StringValuable)
 		if !ok {
-			resp.Diagnostics.AddAttributeError(keyPath, invalidGroupMappingSummary,
-				fmt.Sprintf("The group mapping element has the type %T, but a string was "+
-					"expected. This is a provider bug. Please report it to the provider "+
-					"developers.", elements[key]))
+			addMappingKeyError(&resp.Diagnostics, req.Path, key, fmt.Sprintf("The group "+
+				"mapping element has the type %T, but a string was expected. This is a "+
+				"provider bug. Please report it to the provider developers.", elements[key]))
 			continue
 		}
 		target, diags := valuable.ToStringValue(ctx)
@@ -84,28 +83,54 @@ func (groupMappingMapValidator) ValidateMap(
 			continue
 		}
 		if target.IsNull() {
-			resp.Diagnostics.AddAttributeError(keyPath, invalidGroupMappingSummary,
-				fmt.Sprintf("The ToolJet group for the IdP group %q is null. Set it to %s.",
-					key, plainText(targetRule)))
+			addMappingKeyError(&resp.Diagnostics, req.Path, key, fmt.Sprintf("The ToolJet "+
+				"group for the IdP group %q is null. Set it to %s.", key, plainText(targetRule)))
 			continue
 		}
 		if err := mapping.ValidateTarget(target.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(keyPath, invalidGroupMappingSummary,
-				detailFromError(err))
+			addMappingKeyError(&resp.Diagnostics, req.Path, key, detailFromError(err))
 		}
 	}
 
 	for _, collision := range mapping.ReadKeyCollisions(keys) {
-		resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(collision.Name),
-			invalidGroupMappingSummary, detailFromError(collision))
+		addMappingKeyError(&resp.Diagnostics, req.Path, collision.Name,
+			detailFromError(collision))
 		mirrored := &mapping.ReadKeyCollisionError{
 			Name:    collision.Other,
 			Other:   collision.Name,
 			ReadKey: collision.ReadKey,
 		}
-		resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(collision.Other),
-			invalidGroupMappingSummary, detailFromError(mirrored))
+		addMappingKeyError(&resp.Diagnostics, req.Path, collision.Other,
+			detailFromError(mirrored))
 	}
+}
+
+// located returns the path and detail of a diagnostic about the value at p.
+// Terraform cannot show the configuration line of an attribute nested in an
+// object attribute, such as group_sync.group_mapping, and falls back to the
+// resource's first line. Such a diagnostic is therefore reported on the
+// top-level attribute, whose lines Terraform shows, and its detail starts
+// with the full path.
+func located(p path.Path, detail string) (path.Path, string, bool) {
+	steps := p.Steps()
+	if len(steps) < 2 {
+		return p, detail, false
+	}
+	first, ok := steps[0].(path.PathStepAttributeName)
+	if !ok {
+		return p, detail, false
+	}
+	return path.Root(string(first)), fmt.Sprintf("In %s: %s", p, detail), true
+}
+
+// addMappingKeyError reports an error about one key of the group mapping at
+// p.
+func addMappingKeyError(diags *diag.Diagnostics, p path.Path, key, detail string) {
+	where, detail, nested := located(p, detail)
+	if !nested {
+		where = p.AtMapKey(key)
+	}
+	diags.AddAttributeError(where, invalidGroupMappingSummary, detail)
 }
 
 // claimNameValidator returns a validator for the name of the claim that
@@ -165,7 +190,8 @@ func (v nameStringValidator) ValidateString(
 		return
 	}
 	if err := v.validate(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, detailFromError(err))
+		where, detail, _ := located(req.Path, detailFromError(err))
+		resp.Diagnostics.AddAttributeError(where, v.summary, detail)
 	}
 }
 
