@@ -214,10 +214,40 @@ func (r *groupMappingResource) ImportState(ctx context.Context, req resource.Imp
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
+	snap, err := r.data.store.Snapshot(ctx)
+	if err != nil {
+		addReadError(&resp.Diagnostics, "instance group sync settings", err)
+		return
+	}
+	if recorded, ok := recordedSpelling(snap, ws.ID, idpGroup); ok {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The IdP group %q is the "+
+			"name as ToolJet returns it, and the provider wrote this entry as %q. Import it "+
+			"with the ID %q.", idpGroup, recorded, workspaceKey+"/"+recorded))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"),
 		groupMappingID(ws.ID, idpGroup))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), ws.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("idp_group"), idpGroup)...)
+}
+
+// recordedSpelling returns the name under which the provider recorded a
+// workspace's tooljet_group_mapping entry whose name ToolJet returns the
+// same as idpGroup, when that name differs from idpGroup.
+func recordedSpelling(snap *ssostate.Snapshot, workspaceID, idpGroup string) (string, bool) {
+	ws := snap.Record.Lookup(workspaceID)
+	if ws == nil {
+		return "", false
+	}
+	if _, exact := ws.Mappings[idpGroup]; exact {
+		return "", false
+	}
+	for name := range ws.Mappings {
+		if mapping.ReadKeysCollide(name, idpGroup) {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // write returns the operation that stores the entry, after checking the
