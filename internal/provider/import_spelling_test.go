@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,4 +36,24 @@ func TestAccGroupMapping_importRewrittenName(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestAccGroupMapping_duplicateInConfiguration(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	second := strings.Replace(groupMappingConfig("New Group", "builder"), `"test"`, `"again"`, 1)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{{
+			Config: env.config(workspaceLookup + instanceWithGroupSync("") + marketingSync +
+				groupMappingConfig("New Group", "marketing") + second),
+			ExpectError: textPattern(`Another tooljet_group_mapping in this configuration also ` +
+				`maps IdP group "New Group" in workspace "marketing"`),
+		}},
+	})
+	if n := env.emulator.RequestCounts()["PATCH /api/login-configs/instance-sso"]; n != 0 {
+		t.Errorf("%d writes reached ToolJet, expected none: the plan must fail", n)
+	}
 }

@@ -52,8 +52,13 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// so that it does not find itself.
 	if existing, ok := r.data.registry.mappingEntry(pc.snap, workspaceID, idpGroup); ok &&
 		req.State.Raw.IsNull() {
+		stored := false
+		if ws := pc.snap.Record.Lookup(workspaceID); ws != nil {
+			_, stored = ws.Mappings[idpGroup]
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
-			(&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing}).Error())
+			(&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing,
+				plannedOnly: !stored}).Error())
 	}
 	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
 		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
@@ -132,9 +137,17 @@ func (e *inheritedConflictError) Error() string {
 // duplicateMappingError reports a second entry for the same IdP group.
 type duplicateMappingError struct {
 	workspace, idpGroup, target string
+	// plannedOnly is true when the other entry is only planned, not yet
+	// stored in ToolJet.
+	plannedOnly bool
 }
 
 func (e *duplicateMappingError) Error() string {
+	if e.plannedOnly {
+		return fmt.Sprintf("Another tooljet_group_mapping in this configuration also maps IdP "+
+			"group %q in workspace %s (to %q). A workspace maps each IdP group once. Remove "+
+			"one of the two resources.", e.idpGroup, e.workspace, e.target)
+	}
 	return fmt.Sprintf("Workspace %s already has a tooljet_group_mapping for IdP group %q "+
 		"(to %q). Import it (terraform import <address> \"<workspace>/%s\") or remove the "+
 		"duplicate.", e.workspace, e.idpGroup, e.target, e.idpGroup)
