@@ -136,9 +136,20 @@ func warnGroupSyncOff(ctx context.Context, data *providerData, pc *planContext, 
 			return
 		}
 	}
+	view = data.registry.view(pc.snap, pc.defaultWorkspace)
+	fix := "set group_sync.enabled = true on tooljet_instance_oidc"
+	switch {
+	case view.instancePlanned && view.instanceDestroyed:
+		fix = "this plan destroys tooljet_instance_oidc, which switches instance OIDC and " +
+			"group sync off. Keep a tooljet_instance_oidc with group_sync.enabled = true in the " +
+			"configuration"
+	case !view.instancePlanned:
+		fix = "set group_sync.enabled = true on the tooljet_instance_oidc that manages this " +
+			"ToolJet instance, in this configuration or another one"
+	}
 	diags.AddWarning("Instance group sync is off",
-		what+" has no effect until instance group sync is on: set group_sync.enabled = true on "+
-			"tooljet_instance_oidc. ToolJet keeps the setting meanwhile.")
+		what+" has no effect until instance group sync is on: "+fix+". ToolJet keeps the "+
+			"setting meanwhile.")
 }
 
 // noEnabledWorkspaceDetail explains the "last enabled workspace" rule.

@@ -331,11 +331,13 @@ func (r *planRegistry) collidingMapping(snap *ssostate.Snapshot, workspaceID,
 // values laid over it.
 type tableView struct {
 	// instancePlanned is true when tooljet_instance_oidc registered its plan.
-	instancePlanned  bool
-	groupSyncOn      bool
-	defaultWorkspace string
-	defaultInherits  bool
-	instanceClaim    string
+	instancePlanned bool
+	// instanceDestroyed is true when that plan destroys it.
+	instanceDestroyed bool
+	groupSyncOn       bool
+	defaultWorkspace  string
+	defaultInherits   bool
+	instanceClaim     string
 	// instanceMapping is nil when the planned instance mapping is unknown.
 	instanceMapping map[string]string
 	// rows maps each workspace in the table to its group-sync toggle.
@@ -377,6 +379,7 @@ func (r *planRegistry) view(snap *ssostate.Snapshot, defaultWorkspace string) *t
 
 	if p := r.instance; p != nil {
 		v.instancePlanned = true
+		v.instanceDestroyed = p.destroy
 		v.groupSyncOn = p.groupSyncOn && !p.destroy
 		v.instanceClaim = p.claimName
 		v.instanceMapping = p.mapping
