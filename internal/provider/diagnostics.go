@@ -31,8 +31,9 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 
 // modify applies op to the instance SSO object through the store. It reports
 // a failure as the error of the operation ("create", "update" or "delete")
-// and adds the change's warnings. It returns nil when the write failed.
-func modify(ctx context.Context, data *providerData, operation string,
+// on what, the object that the resource manages, and adds the change's
+// warnings. It returns nil when the write failed.
+func modify(ctx context.Context, data *providerData, operation, what string,
 	op func(d *ssostate.Draft) error, diags *diag.Diagnostics) *ssostate.Result {
 	result, err := data.store.Modify(ctx, op)
 	if err != nil && data.registry.waitForInstanceWrite(ctx, err) {
@@ -44,17 +45,11 @@ func modify(ctx context.Context, data *providerData, operation string,
 		if errors.As(err, &foreign) && foreign.WorkspaceID != "" {
 			foreign.WorkspaceLabel = workspaceLabel(ctx, data.store, foreign.WorkspaceID)
 		}
-		addWriteError(diags, operation, err)
+		diags.AddError(fmt.Sprintf("Unable to %s ToolJet %s", operation, what), errorDetail(err))
 		return nil
 	}
 	addWarnings(diags, result.Warnings)
 	return result
-}
-
-// addWriteError reports a failed create, update or delete of the instance
-// SSO object.
-func addWriteError(diags *diag.Diagnostics, operation string, err error) {
-	diags.AddError(fmt.Sprintf("Unable to %s ToolJet SSO settings", operation), errorDetail(err))
 }
 
 // addReadError reports a failed read.
@@ -64,7 +59,7 @@ func addReadError(diags *diag.Diagnostics, what string, err error) {
 
 func addWarnings(diags *diag.Diagnostics, warnings []string) {
 	for _, w := range warnings {
-		diags.AddWarning("ToolJet group sync", w)
+		diags.AddWarning("Instance group sync table", w)
 	}
 }
 

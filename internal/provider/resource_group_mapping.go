@@ -105,7 +105,7 @@ func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	defer cancel()
 
-	if modify(ctx, r.data, "create", r.write(ctx, plan, true), &resp.Diagnostics) == nil {
+	if modify(ctx, r.data, "create", "group mapping", r.write(ctx, plan, true), &resp.Diagnostics) == nil {
 		return
 	}
 
@@ -168,7 +168,7 @@ func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	defer cancel()
 
-	if modify(ctx, r.data, "update", r.write(ctx, plan, false), &resp.Diagnostics) == nil {
+	if modify(ctx, r.data, "update", "group mapping", r.write(ctx, plan, false), &resp.Diagnostics) == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -189,7 +189,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 
 	workspaceID := state.WorkspaceID.ValueString()
 	idpGroup := state.IdPGroup.ValueString()
-	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", "group mapping", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		ws := d.Record.Lookup(workspaceID)
 		if ws == nil {
@@ -206,7 +206,7 @@ func (r *groupMappingResource) ImportState(ctx context.Context, req resource.Imp
 	resp *resource.ImportStateResponse) {
 	workspaceKey, idpGroup, err := parseGroupMappingImportID(req.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		resp.Diagnostics.AddError("Invalid import ID", detailFromError(err))
 		return
 	}
 	ws, err := findWorkspace(ctx, r.data.store, workspaceKey)
@@ -302,9 +302,9 @@ func groupMappingID(workspaceID, idpGroup string) string { return workspaceID + 
 func parseGroupMappingImportID(id string) (workspace, idpGroup string, err error) {
 	workspace, idpGroup, ok := strings.Cut(id, "/")
 	if !ok || workspace == "" || idpGroup == "" {
-		return "", "", fmt.Errorf("the import ID of tooljet_group_mapping is "+
-			"<workspace ID or slug>/<IdP group>, for example \"marketing/Marketing Team\"; got %q",
-			id)
+		return "", "", fmt.Errorf("the import ID %q is invalid. The import ID of "+
+			"tooljet_group_mapping is <workspace ID or slug>/<IdP group>, for example "+
+			"\"marketing/Marketing Team\"", id)
 	}
 	if err := mapping.ValidateIdPGroup(idpGroup); err != nil {
 		return "", "", fmt.Errorf("the import ID %q has an invalid IdP group: %w", id, err)

@@ -65,7 +65,7 @@ func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	change := plan.change(config, true, false)
-	result := modify(ctx, r.data, "create", func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "create", "instance OIDC settings", func(d *ssostate.Draft) error {
 		ownEarlierWrite := d.Attempt > 1 && d.Base.ClientID == change.settings.ClientID
 		if d.Base.ClientID != "" && !ownEarlierWrite {
 			return &alreadyConfiguredError{clientID: d.Base.ClientID}
@@ -163,7 +163,7 @@ func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRe
 
 	versionChanged := !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion)
 	change := plan.change(config, false, versionChanged)
-	result := modify(ctx, r.data, "update", func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "update", "instance OIDC settings", func(d *ssostate.Draft) error {
 		if !d.Base.Exists || d.Base.ClientID == "" {
 			return errInstanceOIDCGone
 		}
@@ -195,7 +195,7 @@ func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	defer cancel()
 
-	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", "instance OIDC settings", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		if !d.Base.Exists {
 			return nil

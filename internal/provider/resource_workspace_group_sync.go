@@ -134,7 +134,7 @@ func (r *workspaceGroupSyncResource) Create(ctx context.Context, req resource.Cr
 	if !checkWorkspaceID(ctx, r.data, workspaceID, &resp.Diagnostics) {
 		return
 	}
-	result := modify(ctx, r.data, "create", func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "create", "workspace group sync setting", func(d *ssostate.Draft) error {
 		// A record entry without a row is left from a row removed outside
 		// Terraform, so the create takes it over.
 		existing := d.Record.Lookup(workspaceID)
@@ -222,7 +222,7 @@ func (r *workspaceGroupSyncResource) Update(ctx context.Context, req resource.Up
 	defer cancel()
 
 	workspaceID := plan.WorkspaceID.ValueString()
-	result := modify(ctx, r.data, "update", plan.apply, &resp.Diagnostics)
+	result := modify(ctx, r.data, "update", "workspace group sync setting", plan.apply, &resp.Diagnostics)
 	if result == nil {
 		return
 	}
@@ -245,7 +245,7 @@ func (r *workspaceGroupSyncResource) Delete(ctx context.Context, req resource.De
 	defer cancel()
 
 	workspaceID := state.WorkspaceID.ValueString()
-	modify(ctx, r.data, "delete", func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", "workspace group sync setting", func(d *ssostate.Draft) error {
 		d.Deleting = true
 		ws := d.Record.Lookup(workspaceID)
 		if ws == nil {
