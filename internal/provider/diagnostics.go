@@ -35,10 +35,14 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 // warnings. It returns nil when the write failed.
 func modify(ctx context.Context, data *providerData, operation, what string,
 	op func(d *ssostate.Draft) error, diags *diag.Diagnostics) *ssostate.Result {
-	result, err := data.store.Modify(ctx, op)
+	labelled := func(d *ssostate.Draft) error {
+		d.Label = func(id string) string { return workspaceLabel(ctx, data.store, id) }
+		return op(d)
+	}
+	result, err := data.store.Modify(ctx, labelled)
 	if err != nil && data.registry.waitForInstanceWrite(ctx, err) {
 		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc finished its write")
-		result, err = data.store.Modify(ctx, op)
+		result, err = data.store.Modify(ctx, labelled)
 	}
 	if err != nil {
 		var foreign *ssostate.ForeignEntriesError

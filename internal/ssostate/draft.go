@@ -58,12 +58,22 @@ type Draft struct {
 	// ToolJet returns a client ID without its secret and Instance keeps the
 	// stored secret.
 	SecretIfHidden *string
+	// Label, when not nil, names a workspace in warnings in place of its ID.
+	Label func(workspaceID string) string
 
 	// workspaces are the IDs of the active workspaces. Rows of other
 	// workspaces are neither written nor kept.
 	workspaces map[string]bool
 
 	warnings []string
+}
+
+// label names a workspace for a warning.
+func (d *Draft) label(workspaceID string) string {
+	if d.Label == nil {
+		return workspaceID
+	}
+	return d.Label(workspaceID)
 }
 
 // Warn adds a warning to the result of the change.
@@ -276,7 +286,7 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			if !base.Record.Retired(id) {
 				d.Warn("ToolJet's API cannot remove the last workspace from the group sync "+
 					"table, so the provider switched group sync off for workspace %s instead of "+
-					"removing it.", id)
+					"removing it.", d.label(id))
 			}
 		}
 		removed = nil
