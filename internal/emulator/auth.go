@@ -200,7 +200,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, target loginTarge
 	}
 
 	if user.FailedLogins != 0 {
-		err := s.commit(func(st *State) error {
+		err := s.commit(r, func(st *State) error {
 			st.UserByID(user.ID).FailedLogins = 0
 			return nil
 		})
@@ -221,7 +221,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, target loginTarge
 // recordFailedLogin counts a wrong password and sends 401. The caller holds
 // s.mu.
 func (s *Server) recordFailedLogin(w http.ResponseWriter, r *http.Request, userID string) {
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		st.UserByID(userID).FailedLogins++
 		return nil
 	})
@@ -352,7 +352,7 @@ func (s *Server) handleSwitch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusUnauthorized, message)
 		return
 	}
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		st.UserByID(user.ID).DefaultWorkspaceID = workspace.ID
 		return nil
 	})

@@ -41,6 +41,7 @@ type cliConfig struct {
 	shape           string
 	keepMappingKeys bool
 	requireEnabled  bool
+	dropUnknownKeys bool
 	latency         time.Duration
 	sessionTTL      time.Duration
 	subPath         string
@@ -83,13 +84,17 @@ func newFlagSet(cfg *cliConfig, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.license, "license", "all",
 		"licensed `features`: all, none, or a comma list of oidc and custom-groups")
 	fs.StringVar(&cfg.secrets, "secrets", string(SecretsPlain),
-		"how read endpoints return secrets: plain, masked or omitted")
+		"how read endpoints return secrets: plain, masked (\"\"), omitted, or placeholder "+
+			"(\"********\")")
 	fs.StringVar(&cfg.shape, "instance-sso-shape", string(ShapeArray),
 		"Enterprise shape of GET /api/login-configs/instance-sso: array or map")
 	fs.BoolVar(&cfg.keepMappingKeys, "keep-mapping-keys", false,
 		"return group-mapping keys as stored instead of decamelized")
 	fs.BoolVar(&cfg.requireEnabled, "require-enabled-workspace", false,
 		"reject an instance OIDC save with group sync on and no enabled workspace row (400)")
+	fs.BoolVar(&cfg.dropUnknownKeys, "drop-unknown-config-keys", false,
+		"store only the configs keys of ToolJet's OpenId type on openid saves, dropping "+
+			"others such as terraformGroupSync")
 
 	fs.DurationVar(&cfg.latency, "latency", 0, "`delay` added before every API request")
 	fs.DurationVar(&cfg.sessionTTL, "session-ttl", 0,
@@ -191,6 +196,7 @@ func (cfg *cliConfig) options(logger *slog.Logger) (Options, error) {
 		InstanceSSOShape:        InstanceSSOShape(cfg.shape),
 		KeepMappingKeys:         cfg.keepMappingKeys,
 		RequireEnabledWorkspace: cfg.requireEnabled,
+		DropUnknownConfigKeys:   cfg.dropUnknownKeys,
 		Latency:                 cfg.latency,
 		SessionTTL:              cfg.sessionTTL,
 		SubPath:                 cfg.subPath,

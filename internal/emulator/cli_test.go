@@ -159,6 +159,7 @@ func TestRunContext_invalidArguments(t *testing.T) {
 		{[]string{"-listen", "127.0.0.1:0", "-edition", "pro"}, false, "invalid edition"},
 		{[]string{"-listen", "127.0.0.1:0", "-license", "oidc,saml"}, false, "saml"},
 		{[]string{"-listen", "127.0.0.1:0", "-secrets", "hidden"}, false, "secret read mode"},
+		{[]string{"-fault", "PATCH /api discard status=500"}, true, "discard excludes"},
 		{[]string{"-listen", "127.0.0.1:0", "-seed", "/nonexistent/seed.json"}, false,
 			"read seed file"},
 	}
@@ -185,7 +186,8 @@ func TestRunContext_help(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("error = %v, want flag.ErrHelp", err)
 	}
-	for _, part := range []string{"-listen", "-fault", "retry-after=", "* * drop count=1"} {
+	for _, part := range []string{"-listen", "-fault", "retry-after=", "* * drop count=1",
+		"discard", "-drop-unknown-config-keys", "placeholder"} {
 		if !strings.Contains(stderr.String(), part) {
 			t.Errorf("help lacks %q", part)
 		}
@@ -262,5 +264,28 @@ func TestCommand_signalSavesState(t *testing.T) {
 	}
 	if _, err := os.Stat(statePath); err != nil {
 		t.Errorf("state file not saved on SIGTERM: %v", err)
+	}
+}
+
+func TestFlags_gapSwitches(t *testing.T) {
+	var cfg cliConfig
+	fs := newFlagSet(&cfg, io.Discard)
+	err := fs.Parse([]string{"-drop-unknown-config-keys", "-secrets", "placeholder",
+		"-fault", "PATCH /api/login-configs/instance-sso discard count=2"})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	opts, err := cfg.options(nil)
+	if err != nil {
+		t.Fatalf("options: %v", err)
+	}
+	if !opts.DropUnknownConfigKeys {
+		t.Error("DropUnknownConfigKeys = false, want true from -drop-unknown-config-keys")
+	}
+	if opts.SecretRead != SecretsPlaceholder {
+		t.Errorf("SecretRead = %q, want %q", opts.SecretRead, SecretsPlaceholder)
+	}
+	if len(cfg.faults) != 1 || !cfg.faults[0].Discard || cfg.faults[0].Count != 2 {
+		t.Errorf("faults = %+v, want one discard fault with count 2", cfg.faults)
 	}
 }

@@ -21,6 +21,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	fault := s.takeFault(r.Method, route, r.URL.Path, s.relativePath(r.URL.Path))
 	if fault != nil {
 		x.nullKeys, x.omitKeys = fault.Null, fault.Omit
+		x.discardChanges = fault.Discard
 	}
 	r = withExchange(r, x)
 	sw := &statusWriter{ResponseWriter: w}

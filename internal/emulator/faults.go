@@ -38,6 +38,10 @@ type Fault struct {
 	// CommitThenFail handles the request, so its change is committed, then
 	// replies with Status, or drops the connection when Drop is also set.
 	CommitThenFail bool
+	// Discard handles the request and sends the handler's reply (200 for a
+	// valid save), but stores none of its changes, like a server that
+	// acknowledges a write and loses it. It excludes Status and Drop.
+	Discard bool
 	// Null lists response keys (decamelized names, at any depth) whose
 	// values become JSON null.
 	Null []string
@@ -125,6 +129,9 @@ func (f Fault) String() string {
 	if f.CommitThenFail {
 		parts = append(parts, "commit")
 	}
+	if f.Discard {
+		parts = append(parts, "discard")
+	}
 	if len(f.Null) > 0 {
 		parts = append(parts, "null="+strings.Join(f.Null, ","))
 	}
@@ -148,6 +155,8 @@ Options:
   drop               close the connection without a reply
   commit             handle the request first, so its change is stored, then
                      reply with status (or drop the connection with drop)
+  discard            handle the request and send its usual reply (200 for a
+                     valid save), but store none of its changes
   null=KEY,...       replace these response keys, at any depth, with null
   omit=KEY,...       remove these response keys, at any depth
 The first rule that matches a request and has uses left applies to it.
@@ -157,6 +166,7 @@ Examples:
   GET /api/login-configs/instance-sso null=oidc_group_syncs,configs
   * * drop count=1
   PATCH /api/login-configs/organization-sso status=504 commit
+  PATCH /api/login-configs/instance-sso discard count=1
   GET /api/organizations latency=2s`
 
 var (
@@ -204,14 +214,14 @@ func ParseFault(spec string) (Fault, error) {
 
 // faultOptions are the option names of a fault rule.
 var faultOptions = []string{
-	"status", "count", "retry-after", "latency", "drop", "commit", "null", "omit",
+	"status", "count", "retry-after", "latency", "drop", "commit", "discard", "null", "omit",
 }
 
 func (f *Fault) setOption(name, value string, hasValue bool) error {
 	if !slices.Contains(faultOptions, name) {
 		return fmt.Errorf("unknown option %q, use %s", name, strings.Join(faultOptions, ", "))
 	}
-	flag := name == "drop" || name == "commit"
+	flag := name == "drop" || name == "commit" || name == "discard"
 	if flag && hasValue {
 		return fmt.Errorf("option %q takes no value", name)
 	}
@@ -224,6 +234,8 @@ func (f *Fault) setOption(name, value string, hasValue bool) error {
 		f.Drop = true
 	case "commit":
 		f.CommitThenFail = true
+	case "discard":
+		f.Discard = true
 	case "status":
 		f.Status, err = strconv.Atoi(value)
 		if err != nil || f.Status < 400 || f.Status > 599 {
@@ -295,8 +307,13 @@ func splitFaultFields(spec string) ([]string, error) {
 // validate rejects combinations of options that have no clear meaning.
 func (f *Fault) validate() error {
 	switch {
-	case f.Status == 0 && !f.Drop && f.Latency == 0 && len(f.Null) == 0 && len(f.Omit) == 0:
-		return errors.New("the fault has no effect: add status, drop, latency, null or omit")
+	case f.Status == 0 && !f.Drop && !f.Discard && f.Latency == 0 && len(f.Null) == 0 &&
+		len(f.Omit) == 0:
+		return errors.New("the fault has no effect: add status, drop, discard, latency, null " +
+			"or omit")
+	case f.Discard && (f.Status != 0 || f.Drop):
+		return errors.New("discard excludes status and drop: discard stores nothing and " +
+			"replies as usual, commit stores the change and then fails")
 	case f.RetryAfter != "" && f.Status == 0:
 		return errors.New("retry-after needs status")
 	case f.CommitThenFail && f.Status == 0 && !f.Drop:

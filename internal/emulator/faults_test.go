@@ -233,6 +233,11 @@ func TestParseFault_examples(t *testing.T) {
 				RetryAfter: "Wed, 21 Oct 2026 07:28:00 GMT"}},
 		{"GET /api/organizations omit=total_count",
 			Fault{Method: "GET", Path: "/api/organizations", Omit: []string{"total_count"}}},
+		{"PATCH /api/login-configs/instance-sso discard count=1",
+			Fault{Method: "PATCH", Path: "/api/login-configs/instance-sso", Discard: true,
+				Count: 1}},
+		{"PATCH * discard latency=1s",
+			Fault{Method: "PATCH", Path: "*", Discard: true, Latency: time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
@@ -275,6 +280,10 @@ func TestParseFault_rejects(t *testing.T) {
 		{"GET /api null=", "needs a value"},
 		{"GET /api null=a,,b", "comma-separated"},
 		{`GET /api status=500 retry-after="1`, "not closed"},
+		{"PATCH /api discard status=500", "discard excludes status and drop"},
+		{"PATCH /api discard drop", "discard excludes status and drop"},
+		{"PATCH /api discard commit", "commit needs status or drop"},
+		{"PATCH /api discard=yes", "takes no value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
@@ -287,4 +296,64 @@ func TestParseFault_rejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestFault_discard(t *testing.T) {
+	srv, baseURL := startServer(t, Options{})
+	c := superAdmin(t, srv, baseURL)
+	srv.AddFault(Fault{Method: "PATCH", Path: instanceSSOPath, Discard: true, Count: 1})
+
+	resp := c.mustDo("PATCH", instanceSSOPath, instanceOIDCBody(), http.StatusOK)
+
+	if id, _ := resp.object(t)["id"].(string); id == "" {
+		t.Errorf("reply %s has no id, want the usual save reply", resp.body)
+	}
+	srv.View(func(st *State) {
+		if st.InstanceOIDC() != nil {
+			t.Error("a discarded save stored the instance OIDC row")
+		}
+	})
+	c.mustDo("PATCH", instanceSSOPath, instanceOIDCBody(), http.StatusOK)
+	srv.View(func(st *State) {
+		if st.InstanceOIDC() == nil {
+			t.Error("the save after the used-up fault was not stored")
+		}
+	})
+}
+
+// A discarded save keeps the state as it was, including rows that the save
+// would have changed or deleted.
+func TestFault_discardKeepsStoredRows(t *testing.T) {
+	srv, baseURL := startServer(t, Options{})
+	c := superAdmin(t, srv, baseURL)
+	sales := workspaceID(t, srv, "sales")
+	c.mustDo("PATCH", instanceSSOPath, instanceOIDCBody(sales), http.StatusOK)
+	srv.AddFault(Fault{Method: "PATCH", Path: instanceSSOPath, Discard: true})
+
+	body := instanceOIDCBody(workspaceID(t, srv, "marketing"))
+	body["configs"].(map[string]any)["name"] = "Changed"
+	c.mustDo("PATCH", instanceSSOPath, body, http.StatusOK)
+
+	srv.View(func(st *State) {
+		row := st.InstanceOIDC()
+		if got := row.Configs["name"]; got != "" {
+			t.Errorf("stored name = %v, want the name before the discarded save", got)
+		}
+		rows := st.GroupSyncsFor(row.ID)
+		if len(rows) != 1 {
+			t.Fatalf("group-sync rows = %d, want the one row before the discarded save", len(rows))
+		}
+		if got := *rows[0].OrganizationID; got != sales {
+			t.Errorf("group-sync row workspace = %s, want sales %s", got, sales)
+		}
+	})
+}
+
+// A rejected save under a discard fault replies with its usual error.
+func TestFault_discardKeepsErrors(t *testing.T) {
+	srv, baseURL := startServer(t, Options{})
+	c := superAdmin(t, srv, baseURL)
+	srv.AddFault(Fault{Method: "PATCH", Path: instanceSSOPath, Discard: true})
+
+	c.mustDo("PATCH", instanceSSOPath, map[string]any{"type": "kerberos"}, http.StatusBadRequest)
 }

@@ -92,7 +92,7 @@ func (s *Server) handlePatchOrganizationGeneral(w http.ResponseWriter, r *http.R
 		return
 	}
 
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		ws := st.WorkspaceByID(c.workspace.ID)
 		if settings.domain != nil {
 			ws.Domain = *settings.domain
@@ -151,7 +151,7 @@ func (s *Server) handlePatchInheritSSO(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, []string{"inheritSSO must be a boolean value"})
 		return
 	}
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		st.WorkspaceByID(c.workspace.ID).InheritSSO = inherit
 		return nil
 	})

@@ -117,9 +117,12 @@ func (s *Server) handlePatchInstanceSSO(w http.ResponseWriter, r *http.Request) 
 		writeError(w, r, http.StatusBadRequest, problems)
 		return
 	}
+	if ssoType == ssoOpenID && opts.DropUnknownConfigKeys {
+		patch.configs = openIDConfigsOnly(patch.configs)
+	}
 
 	var savedID string
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		row := st.instanceConfig(ssoType)
 		if row == nil {
 			row = st.addSSOConfig(nil, ssoType, s.now())

@@ -212,3 +212,94 @@ func TestInstanceSSO_licenseAllowsOtherTypes(t *testing.T) {
 	srv.SetOptions(func(o *Options) { o.License = &License{OIDC: true} })
 	c.mustDo("PATCH", instanceSSOPath, map[string]any{"type": "openid"}, http.StatusOK)
 }
+
+func TestOptions_dropUnknownConfigKeys(t *testing.T) {
+	srv, baseURL := startServer(t, Options{DropUnknownConfigKeys: true})
+	c := superAdmin(t, srv, baseURL)
+	body := instanceOIDCBody()
+	configs := body["configs"].(map[string]any)
+	configs["terraformGroupSync"] = map[string]any{"version": 1}
+	configs["grantType"] = "authorization_code"
+
+	c.mustDo("PATCH", instanceSSOPath, body, http.StatusOK)
+
+	srv.View(func(st *State) {
+		stored := st.DecryptedConfigs(st.InstanceOIDC())
+		if _, ok := stored["terraformGroupSync"]; ok {
+			t.Error("terraformGroupSync was stored, want it dropped")
+		}
+		for _, key := range []string{"name", "clientId", "clientSecret", "wellKnownUrl",
+			"grantType", "enableGroupSync"} {
+			if _, ok := stored[key]; !ok {
+				t.Errorf("OpenId key %s was dropped, want it stored", key)
+			}
+		}
+	})
+}
+
+func TestOptions_dropUnknownConfigKeysWorkspace(t *testing.T) {
+	srv, baseURL := startServer(t, Options{DropUnknownConfigKeys: true})
+	c := superAdmin(t, srv, baseURL)
+	body := oidcBody("s3cret")
+	body["configs"].(map[string]any)["customScopes"] = "openid email"
+
+	c.mustDo("PATCH", orgSSOPath, body, http.StatusOK)
+
+	rows := openIDRows(srv, c.workspaceID)
+	if len(rows) != 1 {
+		t.Fatalf("openid rows = %d, want 1", len(rows))
+	}
+	if _, ok := rows[0].Configs["customScopes"]; ok {
+		t.Error("customScopes was stored, want it dropped")
+	}
+	if rows[0].Configs["clientId"] != "client-1" {
+		t.Errorf("clientId = %v, want client-1", rows[0].Configs["clientId"])
+	}
+}
+
+// Without the option, unknown keys are stored as sent.
+func TestOptions_keepsUnknownConfigKeysByDefault(t *testing.T) {
+	srv, baseURL := startServer(t, Options{})
+	c := superAdmin(t, srv, baseURL)
+	body := instanceOIDCBody()
+	body["configs"].(map[string]any)["terraformGroupSync"] = "record"
+
+	c.mustDo("PATCH", instanceSSOPath, body, http.StatusOK)
+
+	srv.View(func(st *State) {
+		if got := st.InstanceOIDC().Configs["terraformGroupSync"]; got != "record" {
+			t.Errorf("terraformGroupSync = %v, want it stored", got)
+		}
+	})
+}
+
+func TestSecretRead_placeholderInstance(t *testing.T) {
+	srv, baseURL := startServer(t, Options{SecretRead: SecretsPlaceholder})
+	c := superAdmin(t, srv, baseURL)
+	c.mustDo("PATCH", instanceSSOPath, instanceOIDCBody(), http.StatusOK)
+
+	row := c.mustDo("GET", instanceSSOPath, nil, http.StatusOK).array(t)[0]
+	if got := path(t, row, "configs", "client_secret"); got != SecretPlaceholder {
+		t.Errorf("client_secret = %v, want %q", got, SecretPlaceholder)
+	}
+	srv.View(func(st *State) {
+		stored := st.DecryptedConfigs(st.InstanceOIDC())["clientSecret"]
+		if stored != "instance-secret" {
+			t.Errorf("stored clientSecret = %v, want the secret as saved", stored)
+		}
+	})
+}
+
+// An empty secret has nothing to hide, so it is returned as "".
+func TestSecretRead_placeholderEmptySecret(t *testing.T) {
+	srv, baseURL := startServer(t, Options{SecretRead: SecretsPlaceholder})
+	c := superAdmin(t, srv, baseURL)
+	body := instanceOIDCBody()
+	body["configs"].(map[string]any)["clientSecret"] = ""
+	c.mustDo("PATCH", instanceSSOPath, body, http.StatusOK)
+
+	row := c.mustDo("GET", instanceSSOPath, nil, http.StatusOK).array(t)[0]
+	if got := path(t, row, "configs", "client_secret"); got != "" {
+		t.Errorf("client_secret = %v, want \"\"", got)
+	}
+}

@@ -10,7 +10,8 @@ import (
 const timeLayout = "2006-01-02T15:04:05.000Z"
 
 // readConfigs returns a row's configs as a read endpoint sends them, with
-// secrets decrypted, masked or omitted according to mode.
+// secrets decrypted, masked, omitted or replaced by a placeholder according
+// to mode.
 func (st *State) readConfigs(c *SSOConfig, mode SecretReadMode) map[string]any {
 	configs := st.DecryptedConfigs(c)
 	for key := range configs {
@@ -22,6 +23,10 @@ func (st *State) readConfigs(c *SSOConfig, mode SecretReadMode) map[string]any {
 			configs[key] = ""
 		case SecretsOmitted:
 			delete(configs, key)
+		case SecretsPlaceholder:
+			if stored, ok := configs[key].(string); ok && stored != "" {
+				configs[key] = SecretPlaceholder
+			}
 		}
 	}
 	return configs
@@ -165,10 +170,13 @@ func (s *Server) handlePatchOrganizationSSO(w http.ResponseWriter, r *http.Reque
 		writeError(w, r, http.StatusBadRequest, problems)
 		return
 	}
+	if ssoType == ssoOpenID && opts.DropUnknownConfigKeys {
+		patch.configs = openIDConfigsOnly(patch.configs)
+	}
 
 	configID, _ := body["configId"].(string)
 	var savedID string
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		row := st.workspaceRowToUpdate(c.workspace.ID, ssoType, configID)
 		if row == nil {
 			row = st.addSSOConfig(&c.workspace.ID, ssoType, s.now())
@@ -220,6 +228,32 @@ func (st *State) addSSOConfig(organizationID *string, ssoType string, now time.T
 	return row
 }
 
+// openIDConfigKeys are the configs keys of ToolJet's OpenId type and those
+// that ToolJet's UI and its environment-variable import send with it.
+// NOTE: ToolJet stores configs as free-form JSON and no public ToolJet
+// version is known to drop other keys; Options.DropUnknownConfigKeys
+// emulates one that does.
+var openIDConfigKeys = []string{
+	"name", "clientId", "clientSecret", "wellKnownUrl", "grantType", "codeVerifier",
+	"claimName", "groupMapping", "enableGroupSync", "enableShortSession", "isAutoEnabled",
+	"envConfigIndex",
+}
+
+// openIDConfigsOnly returns configs without the keys that openIDConfigKeys
+// does not list, or nil for nil configs.
+func openIDConfigsOnly(configs map[string]any) map[string]any {
+	if configs == nil {
+		return nil
+	}
+	out := make(map[string]any, len(configs))
+	for key, value := range configs {
+		if slices.Contains(openIDConfigKeys, key) {
+			out[key] = value
+		}
+	}
+	return out
+}
+
 // applyTo replaces the row's configs when they were sent, encrypting
 // secrets, and sets enabled when it was sent. ToolJet does not merge
 // configs, so a save without a secret wipes the stored one.
@@ -251,7 +285,7 @@ func (s *Server) handleDeleteOrganizationSSO(w http.ResponseWriter, r *http.Requ
 		writeError(w, r, http.StatusNotFound, msgSSONotFound)
 		return
 	}
-	err := s.commit(func(st *State) error {
+	err := s.commit(r, func(st *State) error {
 		st.deleteSSOConfig(configID)
 		return nil
 	})

@@ -30,7 +30,14 @@ const (
 	SecretsMasked SecretReadMode = "masked"
 	// SecretsOmitted removes secret keys from responses.
 	SecretsOmitted SecretReadMode = "omitted"
+	// SecretsPlaceholder returns each stored secret as SecretPlaceholder,
+	// and an empty secret as "".
+	SecretsPlaceholder SecretReadMode = "placeholder"
 )
+
+// SecretPlaceholder is the value that SecretsPlaceholder returns in place of
+// a stored secret.
+const SecretPlaceholder = "********"
 
 // InstanceSSOShape is the JSON shape of GET /api/login-configs/instance-sso in
 // the Enterprise Edition, which ToolJet's public material does not show.
@@ -66,6 +73,11 @@ type Options struct {
 	// RequireEnabledWorkspace rejects an instance OIDC save that turns group
 	// sync on while no group-sync row has enableGroupSync true (HTTP 400).
 	RequireEnabledWorkspace bool
+	// DropUnknownConfigKeys makes openid saves, on the workspace and the
+	// instance route, store only the configs keys of ToolJet's OpenId type
+	// (see openIDConfigKeys) and drop the others, such as the provider's
+	// terraformGroupSync record. The save still replies 200.
+	DropUnknownConfigKeys bool
 	// Latency is added before handling every request under the API prefix,
 	// outside the state lock, so that concurrent requests interleave.
 	Latency time.Duration
@@ -112,10 +124,10 @@ func (o Options) withDefaults() (Options, error) {
 			o.Edition, EditionEnterprise, EditionCommunity)
 	}
 	switch o.SecretRead {
-	case SecretsPlain, SecretsMasked, SecretsOmitted:
+	case SecretsPlain, SecretsMasked, SecretsOmitted, SecretsPlaceholder:
 	default:
-		return o, fmt.Errorf("invalid secret read mode %q: use %q, %q or %q",
-			o.SecretRead, SecretsPlain, SecretsMasked, SecretsOmitted)
+		return o, fmt.Errorf("invalid secret read mode %q: use %q, %q, %q or %q",
+			o.SecretRead, SecretsPlain, SecretsMasked, SecretsOmitted, SecretsPlaceholder)
 	}
 	switch o.InstanceSSOShape {
 	case ShapeArray, ShapeMap:

@@ -100,6 +100,7 @@ func TestOrganizationSSO_secretReadModes(t *testing.T) {
 		{SecretsPlain, true, "s3cret"},
 		{SecretsMasked, true, ""},
 		{SecretsOmitted, false, ""},
+		{SecretsPlaceholder, true, SecretPlaceholder},
 	}
 	srv, baseURL := startServer(t, Options{})
 	c := superAdmin(t, srv, baseURL)

@@ -19,6 +19,9 @@ type exchange struct {
 	opts     Options  // options at the start of the request
 	nullKeys []string // response keys that a fault replaces with null
 	omitKeys []string // response keys that a fault removes
+	// discardChanges is set by a Discard fault: the handler's changes are
+	// not stored.
+	discardChanges bool
 }
 
 type exchangeKey struct{}

@@ -254,11 +254,21 @@ func (s *Server) View(fn func(st *State)) {
 func (s *Server) Update(fn func(st *State) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.commit(fn)
+	return s.commitState(fn)
 }
 
-// commit is Update for a caller that holds s.mu.
-func (s *Server) commit(fn func(st *State) error) error {
+// commit is Update for the handler of r, which holds s.mu. Under a Discard
+// fault it runs fn on a copy of the state and drops the copy, so the handler
+// replies as usual but stores nothing.
+func (s *Server) commit(r *http.Request, fn func(st *State) error) error {
+	if exchangeOf(r).discardChanges {
+		return fn(s.state.clone())
+	}
+	return s.commitState(fn)
+}
+
+// commitState is Update for a caller that holds s.mu.
+func (s *Server) commitState(fn func(st *State) error) error {
 	next := s.state.clone()
 	if err := fn(next); err != nil {
 		return err
@@ -274,10 +284,11 @@ func (s *Server) commit(fn func(st *State) error) error {
 }
 
 // SetOptions changes the switches at run time: edition, license, secret
-// read mode, instance SSO shape, mapping keys, the workspace rule, latency
-// and session TTL. Changes to SubPath, StatePath, Seed and Logger are
-// ignored because New has used them. SetOptions panics when fn sets an
-// invalid mode, because that is a bug in the calling test.
+// read mode, instance SSO shape, mapping keys, the workspace rule, dropping
+// unknown configs keys, latency and session TTL. Changes to SubPath,
+// StatePath, Seed and Logger are ignored because New has used them.
+// SetOptions panics when fn sets an invalid mode, because that is a bug in
+// the calling test.
 func (s *Server) SetOptions(fn func(o *Options)) {
 	s.optsMu.Lock()
 	defer s.optsMu.Unlock()
