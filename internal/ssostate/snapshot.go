@@ -47,9 +47,11 @@ type Snapshot struct {
 	EnvManaged bool
 	Enabled    bool
 
-	Name         string
-	ClientID     string
-	ClientSecret string // as read: "" when none is stored or ToolJet hides it
+	Name     string
+	ClientID string
+	// ClientSecret is the secret as read: "" when none is stored or ToolJet
+	// hides it, also behind a placeholder of asterisks.
+	ClientSecret string
 	WellKnownURL string
 	GrantType    string
 
@@ -103,6 +105,10 @@ func NewSnapshot(row *client.SSOConfig) (*Snapshot, error) {
 	snap.Name = row.ConfigString(mapping.ToolJetReadKey(keyName))
 	snap.ClientID = row.ConfigString(mapping.ToolJetReadKey(keyClientID))
 	snap.ClientSecret = row.ConfigString(readKeyClientSecret)
+	if strings.Trim(snap.ClientSecret, "*") == "" {
+		// A run of asterisks is a placeholder for a hidden secret.
+		snap.ClientSecret = ""
+	}
 	snap.WellKnownURL = row.ConfigString(mapping.ToolJetReadKey(keyWellKnownURL))
 	snap.GrantType = row.ConfigString(mapping.ToolJetReadKey(keyGrantType))
 	snap.GroupSyncEnabled = row.ConfigBool(mapping.ToolJetReadKey(keyEnableGroupSync))

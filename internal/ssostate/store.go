@@ -265,6 +265,7 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 	}
 	defer unlock()
 	var lastMismatch error
+	sameMismatch := true
 	refreshedWorkspaces := false
 	for attempt := 1; attempt <= s.opts.MaxAttempts; attempt++ {
 		defaultWorkspace, active, err := s.activeWorkspaces(ctx, false)
@@ -323,6 +324,9 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 		if mismatch == nil {
 			return &Result{Snapshot: after, Warnings: draft.warnings, Attempts: attempt}, nil
 		}
+		if lastMismatch != nil && lastMismatch.Error() != mismatch.Error() {
+			sameMismatch = false
+		}
 		lastMismatch = mismatch
 		tflog.Warn(ctx, "ToolJet instance SSO settings changed while the provider wrote them; "+
 			"trying again", map[string]any{"attempt": attempt, "mismatch": mismatch.Error()})
@@ -330,7 +334,8 @@ func (s *Store) Modify(ctx context.Context, op func(d *Draft) error) (*Result, e
 			return nil, err
 		}
 	}
-	return nil, &ConflictError{Attempts: s.opts.MaxAttempts, Last: lastMismatch}
+	return nil, &ConflictError{Attempts: s.opts.MaxAttempts, Last: lastMismatch,
+		Repeated: sameMismatch && s.opts.MaxAttempts > 1}
 }
 
 func (s *Store) store(snap *Snapshot) {
@@ -364,9 +369,21 @@ func sleepJitter(ctx context.Context, attempt int) error {
 type ConflictError struct {
 	Attempts int
 	Last     error
+	// Repeated is true when every attempt read back the same difference,
+	// which points at a ToolJet that does not store what it accepts rather
+	// than at another writer.
+	Repeated bool
 }
 
 func (e *ConflictError) Error() string {
+	if e.Repeated {
+		return fmt.Sprintf("ToolJet accepted the write of its instance SSO settings %d times "+
+			"but read back the same difference each time, so it does not store part of what "+
+			"the provider sends. Another writer would not give the same difference every "+
+			"time. Check that this ToolJet version supports the settings in the "+
+			"configuration, and report the difference to the provider's maintainers: %v",
+			e.Attempts, e.Last)
+	}
 	return fmt.Sprintf("ToolJet's instance SSO settings changed every time the provider wrote "+
 		"them (%d attempts): another Terraform run or an admin in ToolJet's UI is editing them "+
 		"at the same time. Wait until the other change is done, then apply again. Last "+

@@ -150,24 +150,31 @@ func TestModify_keepsUnmanagedConfigs(t *testing.T) {
 }
 
 func TestModify_maskedSecret(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{SecretRead: emulator.SecretsMasked}, Options{})
-	env.modify(t, configureInstance)
-	env.srv.ResetRequestCounts()
-
-	_, err := env.store.Modify(testContext(t), func(d *Draft) error {
-		d.Record.InstanceMapping["Sales"] = "sales"
-		return nil
-	})
-
-	var unknown *SecretUnknownError
-	if !errors.As(err, &unknown) {
-		t.Fatalf("error = %v, want a *SecretUnknownError", err)
+	modes := []emulator.SecretReadMode{
+		emulator.SecretsMasked, emulator.SecretsOmitted, emulator.SecretsPlaceholder,
 	}
-	if env.patches() != 0 {
-		t.Errorf("PATCH requests = %d, want 0", env.patches())
-	}
-	if got := env.storedConfigs(t)["clientSecret"]; got != testSecret {
-		t.Errorf("stored clientSecret = %v, want it unchanged", got)
+	for _, mode := range modes {
+		t.Run(string(mode), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{SecretRead: mode}, Options{})
+			env.modify(t, configureInstance)
+			env.srv.ResetRequestCounts()
+
+			_, err := env.store.Modify(testContext(t), func(d *Draft) error {
+				d.Record.InstanceMapping["Sales"] = "sales"
+				return nil
+			})
+
+			var unknown *SecretUnknownError
+			if !errors.As(err, &unknown) {
+				t.Fatalf("error = %v, want a *SecretUnknownError", err)
+			}
+			if env.patches() != 0 {
+				t.Errorf("PATCH requests = %d, want 0", env.patches())
+			}
+			if got := env.storedConfigs(t)["clientSecret"]; got != testSecret {
+				t.Errorf("stored clientSecret = %v, want it unchanged", got)
+			}
+		})
 	}
 }
 
