@@ -32,6 +32,11 @@ func (c *Client) GetInstanceSSO(ctx context.Context) (*SSOConfig, error) {
 	if config == nil && isCommunityEditionResponse(resp.body) {
 		return nil, ErrCommunityEdition
 	}
+	if config != nil {
+		if err := config.checkComplete("GET " + pathInstanceSSO); err != nil {
+			return nil, err
+		}
+	}
 	return config, nil
 }
 
@@ -78,6 +83,16 @@ func (c *Client) GetWorkspaceSSO(ctx context.Context, workspaceID string) (*Work
 	if out.OrganizationDetails == nil {
 		return nil, fmt.Errorf("ToolJet's response to GET %s has no organization_details",
 			pathWorkspaceConfig)
+	}
+	for i := range out.OrganizationDetails.SSOConfigs {
+		row := &out.OrganizationDetails.SSOConfigs[i]
+		row.markMissing()
+		if row.SSO != SSOTypeOpenID {
+			continue
+		}
+		if err := row.checkComplete("GET " + pathWorkspaceConfig); err != nil {
+			return nil, err
+		}
 	}
 	return out.OrganizationDetails, nil
 }
@@ -181,13 +196,6 @@ func decodeRow(raw json.RawMessage) (*SSOConfig, error) {
 	if row == nil {
 		return nil, nil
 	}
-	if row.Configs == nil {
-		row.Configs = map[string]any{}
-	}
-	for i, sync := range row.GroupSyncs {
-		if sync.GroupMapping == nil {
-			row.GroupSyncs[i].GroupMapping = Mapping{}
-		}
-	}
+	row.markMissing()
 	return row, nil
 }

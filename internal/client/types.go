@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Workspace is a ToolJet organization, which ToolJet's UI calls a workspace.
@@ -51,6 +52,46 @@ type SSOConfig struct {
 	UseEnvConfig   bool           `json:"use_env_config"`
 	Configs        map[string]any `json:"configs"`
 	GroupSyncs     []GroupSync    `json:"oidc_group_syncs"`
+	// missing lists the nested objects that the response left out or sent
+	// as null.
+	missing []string
+}
+
+// markMissing records which nested objects the response left out, and
+// replaces them with empty ones.
+func (c *SSOConfig) markMissing() {
+	if c.Configs == nil {
+		c.missing = append(c.missing, "configs")
+		c.Configs = map[string]any{}
+	}
+	if c.GroupSyncs == nil {
+		c.missing = append(c.missing, "oidc_group_syncs")
+	}
+	for i, sync := range c.GroupSyncs {
+		// ToolJet stores a row saved without a mapping with a null one,
+		// which is an empty mapping.
+		if sync.GroupMapping == nil {
+			c.GroupSyncs[i].GroupMapping = Mapping{}
+		}
+	}
+}
+
+// checkComplete returns an error when the response left out a nested object
+// of an OIDC configuration. Without its configs the provider could wipe the
+// stored ones, and without its group sync rows it could delete rows that it
+// does not see, so such a response is not used.
+//
+// NOTE: ToolJet's public code always loads the group sync rows with the
+// OIDC configuration. If an Enterprise version leaves them out when there are
+// none, every read fails with this error; the emulator's Omit fault shows it.
+func (c *SSOConfig) checkComplete(route string) error {
+	if len(c.missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("ToolJet's response to %s has no %s for the OIDC configuration %s, or "+
+		"sends null. Without it the provider cannot tell what ToolJet stores, so it neither "+
+		"reads nor writes the configuration. Try again; if the response stays incomplete, "+
+		"check ToolJet's server logs", route, strings.Join(c.missing, " and "), c.ID)
 }
 
 // GroupSync is one row of ToolJet's sso_config_oidc_group_sync table. For an
