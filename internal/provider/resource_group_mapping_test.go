@@ -215,16 +215,18 @@ resource "tooljet_workspace_group_sync" "marketing" {
 		"invalid target": {
 			config: workspaceLookup + instanceWithGroupSync("") + marketingSync +
 				groupMappingConfig("Campaign Managers", "market!ng"),
-			want: textPattern("market!ng"),
+			want: diagnosticPattern("Invalid group mapping",
+				`Invalid ToolJet group name "market!ng": it contains "!"`),
 		},
 		"colliding keys in one map": {
 			config: workspaceLookup + instanceWithGroupSync(
 				`group_mapping = { "OIDC" = "admin", "o_i_d_c" = "builder" }`),
-			want: textPattern("o_i_d_c"),
+			want: diagnosticPattern("Invalid group mapping",
+				`IdP groups "OIDC" and "o_i_d_c" are both returned by ToolJet as "o_i_d_c"`),
 		},
 		"empty claim name": {
 			config: instanceWithGroupSync(`claim_name = ""`),
-			want:   textPattern("claim"),
+			want:   diagnosticPattern("Invalid claim name", `Invalid claim name "": it is empty`),
 		},
 		"same IdP group twice": {
 			config: workspaceLookup + instanceWithGroupSync("") + marketingSync +
@@ -235,7 +237,7 @@ resource "tooljet_group_mapping" "again" {
   tooljet_group = "builder"
 }
 `,
-			want: textPattern(`already has a tooljet_group_mapping for IdP group "Campaign Managers"`),
+			want: textPattern(`Another tooljet_group_mapping in this configuration also maps IdP group "Campaign Managers"`),
 		},
 		"names that ToolJet reads back alike": {
 			config: workspaceLookup + instanceWithGroupSync("") + marketingSync +

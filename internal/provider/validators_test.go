@@ -193,6 +193,21 @@ func TestStringValidators_accept(t *testing.T) {
 		{name: "IdP group", validator: idpGroupValidator(), value: types.StringValue("Sales, EMEA")},
 		{name: "IdP null", validator: idpGroupValidator(), value: types.StringNull()},
 		{name: "IdP unknown", validator: idpGroupValidator(), value: types.StringUnknown()},
+		{name: "no surrounding space", validator: noSurroundingSpaceValidator(),
+			value: types.StringValue("tooljet client")},
+		{name: "no surrounding space null", validator: noSurroundingSpaceValidator(),
+			value: types.StringNull()},
+		{name: "no surrounding space unknown", validator: noSurroundingSpaceValidator(),
+			value: types.StringUnknown()},
+		{name: "https URL", validator: httpURLValidator(),
+			value: types.StringValue("https://idp.example.com/.well-known/openid-configuration")},
+		{name: "http URL", validator: httpURLValidator(),
+			value: types.StringValue("http://127.0.0.1:8080/")},
+		{name: "URL null", validator: httpURLValidator(), value: types.StringNull()},
+		{name: "URL unknown", validator: httpURLValidator(), value: types.StringUnknown()},
+		{name: "duration", validator: durationValidator(), value: types.StringValue("1m30s")},
+		{name: "duration null", validator: durationValidator(), value: types.StringNull()},
+		{name: "duration unknown", validator: durationValidator(), value: types.StringUnknown()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,6 +267,79 @@ func TestStringValidators_reject(t *testing.T) {
 			summary:   "Invalid group mapping",
 			detail: `Invalid IdP group name "Sales\tTeam": it contains the control character ` +
 				"U+0009. Remove the control character.",
+		},
+		{
+			name:      "leading space",
+			validator: noSurroundingSpaceValidator(),
+			value:     " a",
+			summary:   "Invalid value",
+			detail: `The value " a" has leading or trailing whitespace, which the identity ` +
+				"provider would not match. Remove it.",
+		},
+		{
+			name:      "trailing space",
+			validator: noSurroundingSpaceValidator(),
+			value:     "x ",
+			summary:   "Invalid value",
+			detail: `The value "x " has leading or trailing whitespace, which the identity ` +
+				"provider would not match. Remove it.",
+		},
+		{
+			name:      "trailing newline",
+			validator: noSurroundingSpaceValidator(),
+			value:     "x\n",
+			summary:   "Invalid value",
+			detail: `The value "x\n" has leading or trailing whitespace, which the identity ` +
+				"provider would not match. Remove it.",
+		},
+		{
+			// Go's url.Parse accepts a space at the end of the path, so only
+			// the whitespace check rejects this URL.
+			name:      "URL with trailing space",
+			validator: httpURLValidator(),
+			value:     "https://x/ ",
+			summary:   "Invalid URL",
+			detail:    `The value "https://x/ " has leading or trailing whitespace; remove it.`,
+		},
+		{
+			name:      "URL without scheme",
+			validator: httpURLValidator(),
+			value:     "idp.example.com/x",
+			summary:   "Invalid URL",
+			detail: `The value "idp.example.com/x" must be an absolute URL starting with ` +
+				`https:// (or http://), such as ` +
+				`"https://idp.example.com/.well-known/openid-configuration".`,
+		},
+		{
+			name:      "URL without host",
+			validator: httpURLValidator(),
+			value:     "https:///x",
+			summary:   "Invalid URL",
+			detail:    `The value "https:///x" has no host name.`,
+		},
+		{
+			name:      "duration without unit",
+			validator: durationValidator(),
+			value:     "30",
+			summary:   "Invalid duration",
+			detail: `The value "30" is not a positive duration. Write a number with a unit, ` +
+				`for example "30s" or "2m".`,
+		},
+		{
+			name:      "zero duration",
+			validator: durationValidator(),
+			value:     "0s",
+			summary:   "Invalid duration",
+			detail: `The value "0s" is not a positive duration. Write a number with a unit, ` +
+				`for example "30s" or "2m".`,
+		},
+		{
+			name:      "negative duration",
+			validator: durationValidator(),
+			value:     "-1s",
+			summary:   "Invalid duration",
+			detail: `The value "-1s" is not a positive duration. Write a number with a unit, ` +
+				`for example "30s" or "2m".`,
 		},
 	}
 	for _, tt := range tests {
