@@ -69,6 +69,19 @@ resource "tooljet_group_mapping" "admins" {
   idp_group     = "Marketing Admins"
   tooljet_group = "admin"
 }
+
+data "tooljet_workspace" "sales" {
+  slug = "sales"
+}
+
+resource "tooljet_workspace_oidc" "sales" {
+  workspace_id             = data.tooljet_workspace.sales.id
+  name                     = "Okta"
+  client_id                = "sales-client"
+  client_secret_wo         = var.client_secret
+  client_secret_wo_version = var.secret_version
+  well_known_url           = "https://idp.test/.well-known/openid-configuration"
+}
 `
 
 // canaryRun collects the text of every artifact the canary test produces.
@@ -201,6 +214,17 @@ func TestSecretCanary(t *testing.T) {
 		t.Errorf("the failed plan does not report ToolJet's HTTP 500: %s", failedPlan)
 	}
 	tj.server.ClearFaults()
+	c.addFile("terraform.tfstate")
+	c.sources["state before the imports"] = c.sources["terraform.tfstate"]
+
+	// Imports read the stored objects, and ToolJet returns their secrets.
+	salesProvider := storedWorkspaceProviderID(t, tj, "sales")
+	c.run("state-rm", false, "state", "rm", "tooljet_instance_oidc.this",
+		"tooljet_workspace_oidc.sales")
+	c.run("import-instance", false, "import", "-input=false", "-no-color",
+		"tooljet_instance_oidc.this", "instance")
+	c.run("import-workspace-oidc", false, "import", "-input=false", "-no-color",
+		"tooljet_workspace_oidc.sales", "sales/"+salesProvider)
 
 	c.addFile("terraform.tfstate")
 	c.addFile("terraform.tfstate.backup")
@@ -246,6 +270,28 @@ func storedClientSecret(tj *toolJet) string {
 		}
 	})
 	return secret
+}
+
+// storedWorkspaceProviderID returns the config ID of the only OIDC provider
+// that the emulator stores for a workspace.
+func storedWorkspaceProviderID(t *testing.T, tj *toolJet, slug string) string {
+	t.Helper()
+	var ids []string
+	tj.server.View(func(st *emulator.State) {
+		ws := st.WorkspaceBySlug(slug)
+		if ws == nil {
+			return
+		}
+		for _, row := range st.WorkspaceConfigs(ws.ID) {
+			if row.SSO == "openid" {
+				ids = append(ids, row.ID)
+			}
+		}
+	})
+	if len(ids) != 1 {
+		t.Fatalf("workspace %s has %d OIDC providers, expected 1", slug, len(ids))
+	}
+	return ids[0]
 }
 
 // plannedActions returns the actions of each resource in the JSON output of
