@@ -250,11 +250,7 @@ func (r *planRegistry) workspaceMappingsLocked(snap *ssostate.Snapshot,
 	workspaceID string) *workspaceMappings {
 	m, ok := r.mappings[workspaceID]
 	if !ok {
-		var remote map[string]string
-		if ws := snap.Record.Lookup(workspaceID); ws != nil {
-			remote = ws.Mappings
-		}
-		m = newWorkspaceMappings(remote)
+		m = newWorkspaceMappings(snap.StoredMappings(workspaceID))
 		r.mappings[workspaceID] = m
 	}
 	return m

@@ -150,3 +150,51 @@ resource "tooljet_group_mapping" "campaign" {
 		},
 	})
 }
+
+func TestAccGroupMapping_entryRemovedInUI(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := env.config(workspaceLookup + instanceWithGroupSync("") + marketingSync +
+		groupMappingConfig("Developers", "builder"))
+	removeEntry := func() {
+		id := env.workspaceID(t, "marketing")
+		err := env.emulator.Update(func(st *emulator.State) error {
+			for _, g := range st.GroupSyncsFor(st.InstanceOIDC().ID) {
+				if g.OrganizationID != nil && *g.OrganizationID == id {
+					delete(g.GroupMapping, "Developers")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("removing the entry: %v", err)
+		}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The provider's record still lists the entry: the create
+				// takes it over instead of reporting a duplicate.
+				PreConfig: removeEntry,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("tooljet_group_mapping.test",
+							plancheck.ResourceActionCreate),
+					},
+				},
+				Check: env.checkStoredKeys(t, "marketing", "Developers"),
+			},
+			{
+				// The same after the whole row is removed in the UI.
+				PreConfig: func() { env.removeRowInUI(t, "marketing") },
+				Config:    config,
+				Check:     env.checkStoredKeys(t, "marketing", "Developers"),
+			},
+		},
+	})
+}

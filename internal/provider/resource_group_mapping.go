@@ -274,7 +274,10 @@ func (r *groupMappingResource) write(ctx context.Context, plan groupMappingModel
 			return &inheritedConflictError{workspace: label, idpGroup: idpGroup,
 				inherited: inherited, target: target}
 		}
-		if existing, ok := ws.Mappings[idpGroup]; ok && creating {
+		// A recorded entry that the row no longer holds was removed in
+		// ToolJet's UI, so the create takes it over.
+		if existing, ok := ws.Mappings[idpGroup]; ok && creating &&
+			d.Base.HasEntry(workspaceID, idpGroup) {
 			// From the second round on, an identical entry is this create's
 			// own earlier write.
 			if d.Attempt == 1 || existing != target {

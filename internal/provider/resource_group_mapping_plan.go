@@ -52,10 +52,7 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// so that it does not find itself.
 	if existing, ok := r.data.registry.mappingEntry(pc.snap, workspaceID, idpGroup); ok &&
 		req.State.Raw.IsNull() {
-		stored := false
-		if ws := pc.snap.Record.Lookup(workspaceID); ws != nil {
-			_, stored = ws.Mappings[idpGroup]
-		}
+		_, stored := pc.snap.StoredMappings(workspaceID)[idpGroup]
 		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
 			(&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing,
 				plannedOnly: !stored}).Error())

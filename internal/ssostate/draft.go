@@ -83,11 +83,22 @@ func (d *Draft) Warn(format string, args ...any) {
 
 func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]bool,
 	attempt int) *Draft {
+	record := base.Record.Clone()
+	// Entries that the rows no longer hold were removed in ToolJet's UI.
+	// Writing the record back without them keeps a write of the row from
+	// restoring them, so that their resources plan to create them again.
+	for id, ws := range record.Workspaces {
+		for name := range ws.Mappings {
+			if !base.HasEntry(id, name) {
+				delete(ws.Mappings, name)
+			}
+		}
+	}
 	return &Draft{
 		Base:               base,
 		DefaultWorkspaceID: defaultWorkspaceID,
 		Attempt:            attempt,
-		Record:             base.Record.Clone(),
+		Record:             record,
 		RowEnabled:         map[string]bool{},
 		ReplaceForeign:     map[string]bool{},
 		workspaces:         workspaces,

@@ -87,6 +87,35 @@ type Row struct {
 	Enabled bool
 }
 
+// StoredMappings returns the tooljet_group_mapping entries that the record
+// lists for a workspace and that its row still holds. An entry removed in
+// ToolJet's UI stays in the record until the next write, and is left out.
+func (s *Snapshot) StoredMappings(workspaceID string) map[string]string {
+	out := map[string]string{}
+	ws := s.Record.Lookup(workspaceID)
+	row := s.Rows[workspaceID]
+	if ws == nil || row == nil {
+		return out
+	}
+	for name, target := range ws.Mappings {
+		if s.HasEntry(workspaceID, name) {
+			out[name] = target
+		}
+	}
+	return out
+}
+
+// HasEntry reports whether a workspace's row maps the IdP group name, under
+// the key that ToolJet returns for it.
+func (s *Snapshot) HasEntry(workspaceID, name string) bool {
+	row := s.Rows[workspaceID]
+	if row == nil {
+		return false
+	}
+	_, ok := row.MappingRead[mapping.ToolJetReadKey(name)]
+	return ok
+}
+
 // NewSnapshot decodes an instance OIDC row (nil when the instance has none).
 func NewSnapshot(row *client.SSOConfig) (*Snapshot, error) {
 	snap := &Snapshot{
