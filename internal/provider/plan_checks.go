@@ -173,9 +173,11 @@ type workspaceManagedError struct{ workspace string }
 
 func (e *workspaceManagedError) Error() string {
 	return fmt.Sprintf("Workspace %s is already managed by a tooljet_workspace_group_sync "+
-		"(in this configuration or another one). A workspace can have only one. Import the "+
-		"existing one (terraform import <address> <workspace ID or slug>) or remove one of "+
-		"them.", e.workspace)
+		"(in this configuration or another one). A workspace can have only one. If this "+
+		"configuration manages it under another address, because a resource or a for_each "+
+		"key was renamed, add a moved block from the old address to the new one; importing "+
+		"it instead would let Terraform destroy the old address and remove the workspace "+
+		"from group sync. Otherwise remove one of them.", e.workspace)
 }
 
 // workspaceInTableError stops a create for a workspace that was added to

@@ -47,6 +47,10 @@ type planRegistry struct {
 	// oidcClients counts the planned tooljet_workspace_oidc resources per
 	// workspace and client ID.
 	oidcClients map[workspaceClient]int
+	// updates counts the plans of existing resources by resource type and
+	// configuration, so that the second plan of a replacement can be distinguished
+	// from a new resource.
+	updates map[string]int
 }
 
 // workspaceClient is a client ID within one workspace.
@@ -123,7 +127,29 @@ func newPlanRegistry() *planRegistry {
 		workspaces:      map[string][]*plannedWorkspaceSync{},
 		mappings:        map[string]*workspaceMappings{},
 		oidcClients:     map[workspaceClient]int{},
+		updates:         map[string]int{},
 	}
+}
+
+// replacement registers a plan of a resource and reports whether it is the
+// create half of a replacement. To replace a resource, Terraform plans it
+// twice: as an update of the existing object, then as a create from null.
+// The create half has the same configuration as an update planned just
+// before it. It must not be checked as a second resource, because the
+// update half already registered and checked the planned values. key names
+// the resource type and its configuration.
+func (r *planRegistry) replacement(key string, creating bool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !creating {
+		r.updates[key]++
+		return false
+	}
+	if r.updates[key] == 0 {
+		return false
+	}
+	r.updates[key]--
+	return true
 }
 
 // addWorkspaceOIDC registers a planned tooljet_workspace_oidc and returns

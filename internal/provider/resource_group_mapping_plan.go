@@ -30,6 +30,10 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 		model.ToolJetGroup.IsUnknown() {
 		return
 	}
+	if !destroy && r.data.registry.replacement("tooljet_group_mapping "+req.Config.Raw.String(),
+		req.State.Raw.IsNull()) {
+		return
+	}
 	workspaceID := model.WorkspaceID.ValueString()
 	idpGroup := model.IdPGroup.ValueString()
 	target := model.ToolJetGroup.ValueString()
@@ -146,8 +150,10 @@ func (e *duplicateMappingError) Error() string {
 			"one of the two resources.", e.idpGroup, e.workspace, e.target)
 	}
 	return fmt.Sprintf("Workspace %s already has a tooljet_group_mapping for IdP group %q "+
-		"(to %q). Import it (terraform import <address> \"<workspace>/%s\") or remove the "+
-		"duplicate.", e.workspace, e.idpGroup, e.target, e.idpGroup)
+		"(to %q). If this configuration manages it under another address, because a "+
+		"resource or a for_each key was renamed, add a moved block from the old address to "+
+		"the new one. Otherwise import it (terraform import <address> \"<workspace>/%s\") "+
+		"or remove the duplicate.", e.workspace, e.idpGroup, e.target, e.idpGroup)
 }
 
 // readKeyCollisionError reports two IdP group names that ToolJet returns as

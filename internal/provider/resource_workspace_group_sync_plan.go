@@ -35,6 +35,10 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 	if model.WorkspaceID.IsUnknown() || model.Enabled.IsUnknown() {
 		return
 	}
+	if !destroy && r.data.registry.replacement(
+		"tooljet_workspace_group_sync "+req.Config.Raw.String(), creating) {
+		return
+	}
 	workspaceID := model.WorkspaceID.ValueString()
 
 	pc := loadPlanContext(ctx, r.data, &resp.Diagnostics)

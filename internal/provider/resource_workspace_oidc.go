@@ -724,6 +724,10 @@ func (r *workspaceOIDCResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if clientID.IsUnknown() || clientID.IsNull() {
 		return
 	}
+	if r.data.registry.replacement("tooljet_workspace_oidc "+req.Config.Raw.String(),
+		req.State.Raw.IsNull()) {
+		return
+	}
 
 	if r.data.registry.addWorkspaceOIDC(workspaceID.ValueString(), clientID.ValueString()) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("client_id"),

@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+)
+
+// Terraform plans a replacement twice, as an update and then as a create,
+// and the uniqueness checks must not count the two plans as two resources.
+func TestAccReplace_notADuplicate(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(syncWorkspace, idpGroup, oidcWorkspace string) string {
+		return env.config(workspaceLookup + instanceWithGroupSync("") + fmt.Sprintf(`
+resource "tooljet_workspace_group_sync" "test" {
+  workspace_id = data.tooljet_workspace.%s.id
+}
+
+resource "tooljet_group_mapping" "test" {
+  workspace_id  = tooljet_workspace_group_sync.test.workspace_id
+  idp_group     = %q
+  tooljet_group = "builder"
+}
+
+resource "tooljet_workspace_oidc" "test" {
+  workspace_id   = data.tooljet_workspace.%s.id
+  name           = "Okta"
+  client_id      = "tooljet-client"
+  client_secret  = "secret"
+  well_known_url = %q
+}
+`, syncWorkspace, idpGroup, oidcWorkspace, testWellKnownURL))
+	}
+	replaced := func(addresses ...string) resource.ConfigPlanChecks {
+		var checks []plancheck.PlanCheck
+		for _, address := range addresses {
+			checks = append(checks, plancheck.ExpectResourceAction(address,
+				plancheck.ResourceActionDestroyBeforeCreate))
+		}
+		return resource.ConfigPlanChecks{PreApply: checks}
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config("marketing", "Developers", "sales")},
+			{
+				// A new IdP group name replaces the mapping.
+				Config:           config("marketing", "Engineers", "sales"),
+				ConfigPlanChecks: replaced("tooljet_group_mapping.test"),
+			},
+			{
+				// A new workspace replaces all three.
+				Config: config("engineering", "Engineers", "engineering"),
+				ConfigPlanChecks: replaced("tooljet_workspace_group_sync.test",
+					"tooljet_group_mapping.test", "tooljet_workspace_oidc.test"),
+			},
+		},
+	})
+}
