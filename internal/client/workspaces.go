@@ -34,6 +34,13 @@ func (c *Client) ListWorkspaces(ctx context.Context) ([]Workspace, error) {
 		if err != nil {
 			return nil, err
 		}
+		if out.Organizations == nil {
+			// A super admin is a member of at least the default workspace,
+			// so a list that is null or left out is an incomplete response.
+			return nil, fmt.Errorf("ToolJet's response to GET %s has no organizations list, "+
+				"or sends null. Without it the provider cannot check workspace IDs. Try again; "+
+				"if the response stays incomplete, check ToolJet's server logs", pathOrganizations)
+		}
 		all = append(all, out.Organizations...)
 		if lastWorkspacePage(len(out.Organizations), len(all), out.TotalCount) {
 			return all, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/emulator"
@@ -100,6 +101,31 @@ func TestListWorkspaces_lastPage(t *testing.T) {
 			}
 			if got := len(fake.requestsTo(http.MethodGet, "/api/organizations")); got != tt.requests {
 				t.Errorf("requests = %d, want %d", got, tt.requests)
+			}
+		})
+	}
+}
+
+func TestListWorkspaces_incompleteResponse(t *testing.T) {
+	bodies := map[string]map[string]any{
+		"null list":    {"organizations": nil, "total_count": 1},
+		"missing list": {"total_count": 1},
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			fake := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request) {
+				writeJSONReply(w, http.StatusOK, body)
+			})
+			c := newClient(t, fake.URL)
+
+			workspaces, err := c.ListWorkspaces(testContext(t))
+
+			if err == nil {
+				t.Fatalf("ListWorkspaces returned %d workspaces and no error, want an error",
+					len(workspaces))
+			}
+			if !strings.Contains(err.Error(), "has no organizations list") {
+				t.Errorf("error = %q, want it to name the missing list", err)
 			}
 		})
 	}

@@ -76,7 +76,7 @@ func errorDetail(err error) string {
 			"SSO and group sync off. Install a license whose plan includes OIDC, then apply " +
 			"again.\n\n" + licenseErrorMessage(err)
 	}
-	return err.Error()
+	return detailFromError(err)
 }
 
 // alreadyConfiguredError stops a create that would overwrite an instance

@@ -199,9 +199,12 @@ func (v nameStringValidator) ValidateString(
 // detail: the same text as a sentence that starts with a capital letter and
 // ends with a period.
 func detailFromError(err error) string {
-	message := err.Error()
+	message := strings.TrimRightFunc(err.Error(), unicode.IsSpace)
 	first, size := utf8.DecodeRuneInString(message)
-	return string(unicode.ToUpper(first)) + message[size:] + "."
+	if !strings.HasSuffix(message, ".") {
+		message += "."
+	}
+	return string(unicode.ToUpper(first)) + message[size:]
 }
 
 // markdownRoleList returns the role names as a Markdown list in prose, such
