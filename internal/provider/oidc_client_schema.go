@@ -37,7 +37,8 @@ func oidcClientAttributes(clientIDNote string) map[string]schema.Attribute {
 			Sensitive: true,
 			Description: "The client secret, stored in Terraform state. Prefer " +
 				"`client_secret_wo`, which is never stored in state. When neither is set, " +
-				"the secret stored in ToolJet is kept.",
+				"the secret stored in ToolJet is kept; if ToolJet hides stored secrets when " +
+				"read, updates then fail instead of risking the secret.",
 			Validators: []validator.String{
 				stringvalidator.LengthAtLeast(1),
 				stringvalidator.ConflictsWith(path.MatchRoot("client_secret_wo")),
