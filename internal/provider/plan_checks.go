@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
@@ -150,6 +151,26 @@ func warnGroupSyncOff(ctx context.Context, data *providerData, pc *planContext, 
 	diags.AddWarning("Instance group sync is off",
 		what+" has no effect until instance group sync is on: "+fix+". ToolJet keeps the "+
 			"setting meanwhile.")
+}
+
+// warnSecretUnreadable warns, for a resource that plans a write of the
+// instance SSO settings, when ToolJet returns its client ID without a secret
+// and tooljet_instance_oidc does not store one in this run. Every write
+// carries the whole configs object, so the apply would fail rather than
+// wipe a secret that ToolJet may hide.
+func warnSecretUnreadable(req resource.ModifyPlanRequest, data *providerData, pc *planContext,
+	diags *diag.Diagnostics) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) ||
+		pc.snap.ClientID == "" || pc.snap.ClientSecret != "" || data.registry.instanceSetsSecret() {
+		return
+	}
+	diags.AddWarning("Instance client secret not readable",
+		"ToolJet returns the instance OIDC configuration with a client ID but without a client "+
+			"secret: either none is stored, or ToolJet hides stored secrets. Every write of the "+
+			"group sync settings rewrites that configuration, so applying this change fails, "+
+			"rather than risk wiping the secret, unless tooljet_instance_oidc stores a secret in "+
+			"the same apply and ToolJet returns it. If no secret is stored, set client_secret_wo "+
+			"and client_secret_wo_version on tooljet_instance_oidc.")
 }
 
 // noEnabledWorkspaceDetail explains the "last enabled workspace" rule.

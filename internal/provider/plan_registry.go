@@ -206,6 +206,14 @@ func (r *planRegistry) waitForInstance(ctx context.Context, timeout time.Duratio
 	}
 }
 
+// instanceSetsSecret reports whether the registered tooljet_instance_oidc
+// stores a client secret in this run.
+func (r *planRegistry) instanceSetsSecret() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.instance != nil && !r.instance.destroy && r.instance.setsSecret
+}
+
 // instanceWriteDone records that tooljet_instance_oidc has finished its
 // create or update, whether or not it succeeded.
 func (r *planRegistry) instanceWriteDone() {

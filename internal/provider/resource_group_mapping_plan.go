@@ -106,6 +106,7 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	checkTargets(ctx, r.data, workspaceID, map[string]string{idpGroup: target},
 		func(string) path.Path { return path.Root("tooljet_group") }, &resp.Diagnostics)
+	warnSecretUnreadable(req, r.data, pc, &resp.Diagnostics)
 	warnGroupSyncOff(ctx, r.data, pc, view, &resp.Diagnostics, fmt.Sprintf("The group mapping %q -> %q of "+
 		"workspace %s", idpGroup, target, label))
 }

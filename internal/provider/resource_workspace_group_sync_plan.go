@@ -99,6 +99,7 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 		checkTargets(ctx, r.data, workspaceID, stringMapValue(plan.GroupMapping),
 			mapKeysPath(path.Root("group_mapping")), &resp.Diagnostics)
 	}
+	warnSecretUnreadable(req, r.data, pc, &resp.Diagnostics)
 	warnGroupSyncOff(ctx, r.data, pc, view, &resp.Diagnostics,
 		fmt.Sprintf("The group sync setting of workspace %s", label))
 	warnOverrideEqualsInstance(plan, view, &resp.Diagnostics)
