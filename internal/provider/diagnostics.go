@@ -61,9 +61,9 @@ func addReadError(diags *diag.Diagnostics, what string, err error) {
 	diags.AddError("Unable to read ToolJet "+what, errorDetail(err))
 }
 
-func addWarnings(diags *diag.Diagnostics, warnings []string) {
+func addWarnings(diags *diag.Diagnostics, warnings []ssostate.Warning) {
 	for _, w := range warnings {
-		diags.AddWarning("Instance group sync table", w)
+		diags.AddWarning(w.Summary, w.Detail)
 	}
 }
 

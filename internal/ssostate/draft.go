@@ -65,7 +65,7 @@ type Draft struct {
 	// workspaces are neither written nor kept.
 	workspaces map[string]bool
 
-	warnings []string
+	warnings []Warning
 }
 
 // label names a workspace for a warning.
@@ -76,9 +76,15 @@ func (d *Draft) label(workspaceID string) string {
 	return d.Label(workspaceID)
 }
 
+// Warning is a warning about a change that was written.
+type Warning struct {
+	Summary string
+	Detail  string
+}
+
 // Warn adds a warning to the result of the change.
-func (d *Draft) Warn(format string, args ...any) {
-	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
+func (d *Draft) Warn(summary, format string, args ...any) {
+	d.warnings = append(d.warnings, Warning{Summary: summary, Detail: fmt.Sprintf(format, args...)})
 }
 
 func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]bool,
@@ -295,9 +301,10 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			expect.rows[id] = &rowExpectation{current.ClaimName, nil, false}
 			d.Record.Workspace(id).Retired = true
 			if !base.Record.Retired(id) {
-				d.Warn("ToolJet's API cannot remove the last workspace from the group sync "+
-					"table, so the provider switched group sync off for workspace %s instead of "+
-					"removing it.", d.label(id))
+				d.Warn("Last group sync row switched off",
+					"ToolJet's API cannot remove the last workspace from the group sync "+
+						"table, so the provider switched group sync off for workspace %s instead of "+
+						"removing it.", d.label(id))
 			}
 		}
 		removed = nil
@@ -407,9 +414,10 @@ func (d *Draft) checkEnabledWorkspace(expect *expectation) error {
 	if switchedOff && !d.Deleting {
 		return &NoEnabledWorkspaceError{}
 	}
-	d.Warn("Instance group sync is on, but no workspace in the group sync table has it " +
-		"enabled yet, so it has no effect. Unless another resource of this apply adds an " +
-		"enabled workspace, enable it for one workspace or switch instance group sync off.")
+	d.Warn("No enabled workspace in the group sync table",
+		"Instance group sync is on, but no workspace in the group sync table has it "+
+			"enabled yet, so it has no effect. Unless another resource of this apply adds an "+
+			"enabled workspace, enable it for one workspace or switch instance group sync off.")
 	return nil
 }
 

@@ -248,7 +248,7 @@ type Result struct {
 	// Snapshot is the state read back after the write (or read before it,
 	// when nothing needed writing).
 	Snapshot *Snapshot
-	Warnings []string
+	Warnings []Warning
 	// Attempts is how many read-modify-write rounds it took.
 	Attempts int
 }

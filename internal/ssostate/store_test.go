@@ -293,10 +293,10 @@ func TestModify_lastRowSwitchedOff(t *testing.T) {
 		return nil
 	})
 
-	if !slices.ContainsFunc(result.Warnings, func(w string) bool {
-		return strings.Contains(w, "cannot remove the last workspace from the group sync table")
+	if !slices.ContainsFunc(result.Warnings, func(w Warning) bool {
+		return strings.Contains(w.Detail, "cannot remove the last workspace from the group sync table")
 	}) {
-		t.Errorf("Warnings = %q, want the last-row warning", result.Warnings)
+		t.Errorf("Warnings = %+v, want the last-row warning", result.Warnings)
 	}
 	rows := env.groupSyncRows(t)
 	if len(rows) != 1 {
