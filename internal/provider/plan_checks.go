@@ -153,6 +153,21 @@ func warnGroupSyncOff(ctx context.Context, data *providerData, pc *planContext, 
 			"setting meanwhile.")
 }
 
+// checkLicenseForCreate reports a plan that creates an OIDC provider on a
+// ToolJet whose license does not include OpenID Connect SSO, which ToolJet
+// would reject with HTTP 451 at apply time.
+func checkLicenseForCreate(ctx context.Context, req resource.ModifyPlanRequest, data *providerData,
+	diags *diag.Diagnostics) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() ||
+		!data.registry.licenseLacksOIDC(ctx, data.client) {
+		return
+	}
+	diags.AddError("ToolJet's license does not include OIDC",
+		"ToolJet's license does not include OpenID Connect SSO (license field oidcEnabled), or "+
+			"it expired and ToolJet fell back to the basic plan, so ToolJet would reject this "+
+			"OIDC provider. Install a license whose plan includes OIDC, then plan again.")
+}
+
 // warnSecretUnreadable warns, for a resource that plans a write of the
 // instance SSO settings, when ToolJet returns its client ID without a secret
 // and tooljet_instance_oidc does not store one in this run. Every write

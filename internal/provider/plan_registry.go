@@ -7,6 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tooljet/terraform-provider-tooljet/internal/client"
 	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
 	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
@@ -47,6 +50,11 @@ type planRegistry struct {
 	// oidcClients counts the planned tooljet_workspace_oidc resources per
 	// workspace and client ID.
 	oidcClients map[workspaceClient]int
+	// licenseOnce guards license and licenseErr, the license access that
+	// ToolJet reported when a plan first needed it.
+	licenseOnce sync.Once
+	license     *client.LicenseAccess
+	licenseErr  error
 	// updates counts the plans of existing resources by resource type and
 	// configuration, so that the second plan of a replacement can be distinguished
 	// from a new resource.
@@ -204,6 +212,21 @@ func (r *planRegistry) waitForInstance(ctx context.Context, timeout time.Duratio
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// licenseLacksOIDC reports whether ToolJet's license is known not to
+// include OpenID Connect SSO. The license is read once per plan. A read that
+// fails is logged and ignored, because the apply reports the same problem.
+func (r *planRegistry) licenseLacksOIDC(ctx context.Context, c *client.Client) bool {
+	r.licenseOnce.Do(func() {
+		r.license, r.licenseErr = c.GetLicenseAccess(ctx)
+	})
+	if r.licenseErr != nil {
+		tflog.Debug(ctx, "Unable to read ToolJet's license at plan time",
+			map[string]any{"error": r.licenseErr.Error()})
+		return false
+	}
+	return r.license.OIDC != nil && !*r.license.OIDC
 }
 
 // instanceSetsSecret reports whether the registered tooljet_instance_oidc

@@ -58,6 +58,8 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if pc == nil {
 		return
 	}
+	// After the read, so that a Community Edition gets its own error.
+	checkLicenseForCreate(ctx, req, r.data, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() && !plan.GroupSync.IsNull() && pc.snap.Exists &&
 		!pc.snap.RecordFound {
 		// An update writes the record again. The unknown id makes the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -516,18 +517,41 @@ resource "tooljet_instance_oidc" "test" {
 
 func TestAccInstanceOIDC_licenseWithoutOIDC(t *testing.T) {
 	parallel(t)
-	env := newTestEnv(t, func(o *emulator.Options) {
-		o.License = &emulator.License{OIDC: false, CustomGroups: true}
-	})
-	env.requireEmulator(t)
+	t.Run("at plan", func(t *testing.T) {
+		parallel(t)
+		env := newTestEnv(t, func(o *emulator.Options) {
+			o.License = &emulator.License{OIDC: false, CustomGroups: true}
+		})
+		env.requireEmulator(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(testOptions{}),
-		Steps: []resource.TestStep{{
-			Config: env.config(instanceOIDCConfig("secret")),
-			ExpectError: regexp.MustCompile(`(?s)license does not include OpenID Connect SSO.*` +
-				`HTTP 451`),
-		}},
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(testOptions{}),
+			Steps: []resource.TestStep{{
+				Config: env.config(instanceOIDCConfig("secret")),
+				ExpectError: textPattern("so ToolJet would reject this OIDC provider. Install a " +
+					"license whose plan includes OIDC, then plan again."),
+			}},
+		})
+		if count := env.emulator.RequestCounts()["PATCH /api/login-configs/instance-sso"]; count != 0 {
+			t.Errorf("the plan-time error came after %d writes, expected none", count)
+		}
+	})
+	t.Run("at apply", func(t *testing.T) {
+		// The license changes between the plan and the write.
+		parallel(t)
+		env := newTestEnv(t)
+		env.requireEmulator(t)
+		env.emulator.AddFault(emulator.Fault{Method: http.MethodPatch,
+			Path: "/api/login-configs/instance-sso", Status: http.StatusUnavailableForLegalReasons})
+
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(testOptions{}),
+			Steps: []resource.TestStep{{
+				Config: env.config(instanceOIDCConfig("secret")),
+				ExpectError: regexp.MustCompile(`(?s)license does not include OpenID Connect SSO.*` +
+					`HTTP 451`),
+			}},
+		})
 	})
 }
 

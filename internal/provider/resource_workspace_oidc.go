@@ -721,6 +721,7 @@ func (r *workspaceOIDCResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !r.checkWorkspaceID(ctx, workspaceID.ValueString(), &resp.Diagnostics) {
 		return
 	}
+	checkLicenseForCreate(ctx, req, r.data, &resp.Diagnostics)
 	if clientID.IsUnknown() || clientID.IsNull() {
 		return
 	}

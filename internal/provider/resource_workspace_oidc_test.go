@@ -748,19 +748,43 @@ func TestAccWorkspaceOIDC_hiddenSecret(t *testing.T) {
 
 func TestAccWorkspaceOIDC_licenseWithoutOIDC(t *testing.T) {
 	parallel(t)
-	env := newTestEnv(t, func(o *emulator.Options) {
-		o.License = &emulator.License{OIDC: false, CustomGroups: true}
-	})
-	env.requireEmulator(t)
-	marketing := env.workspaceID(t, "marketing")
+	t.Run("at plan", func(t *testing.T) {
+		parallel(t)
+		env := newTestEnv(t, func(o *emulator.Options) {
+			o.License = &emulator.License{OIDC: false, CustomGroups: true}
+		})
+		env.requireEmulator(t)
+		marketing := env.workspaceID(t, "marketing")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(testOptions{}),
-		Steps: []resource.TestStep{{
-			Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`)),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create workspace OIDC provider.*` +
-				`license does not include OpenID Connect SSO.*HTTP 451`),
-		}},
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(testOptions{}),
+			Steps: []resource.TestStep{{
+				Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`)),
+				ExpectError: regexp.MustCompile(`(?s)ToolJet's license does not include OIDC.*` +
+					`then plan again`),
+			}},
+		})
+		if n := env.emulator.RequestCounts()[workspaceOIDCPatch]; n != 0 {
+			t.Errorf("the plan-time error came after %d writes, expected none", n)
+		}
+	})
+	t.Run("at apply", func(t *testing.T) {
+		// The license changes between the plan and the write.
+		parallel(t)
+		env := newTestEnv(t)
+		env.requireEmulator(t)
+		marketing := env.workspaceID(t, "marketing")
+		env.emulator.AddFault(emulator.Fault{Method: http.MethodPatch,
+			Path: "/api/login-configs/organization-sso", Status: http.StatusUnavailableForLegalReasons})
+
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(testOptions{}),
+			Steps: []resource.TestStep{{
+				Config: env.config(workspaceOIDCConfig(marketing, "Okta", `  client_secret = "s"`)),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create workspace OIDC provider.*` +
+					`license does not include OpenID Connect SSO.*HTTP 451`),
+			}},
+		})
 	})
 }
 
