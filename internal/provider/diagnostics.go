@@ -49,6 +49,10 @@ func modify(ctx context.Context, data *providerData, operation, what string,
 		if errors.As(err, &foreign) && foreign.WorkspaceID != "" {
 			foreign.WorkspaceLabel = workspaceLabel(ctx, data.store, foreign.WorkspaceID)
 		}
+		var colliding *ssostate.CollidingNamesError
+		if errors.As(err, &colliding) {
+			colliding.WorkspaceLabel = workspaceLabel(ctx, data.store, colliding.WorkspaceID)
+		}
 		diags.AddError(fmt.Sprintf("Unable to %s ToolJet %s", operation, what), errorDetail(err))
 		return nil
 	}

@@ -6,6 +6,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/tooljet/terraform-provider-tooljet/internal/ssostate"
 )
 
 // Terraform plans a replacement twice, as an update and then as a create,
@@ -58,6 +61,43 @@ resource "tooljet_workspace_oidc" "test" {
 				Config: config("engineering", "Engineers", "engineering"),
 				ConfigPlanChecks: replaced("tooljet_workspace_group_sync.test",
 					"tooljet_group_mapping.test", "tooljet_workspace_oidc.test"),
+			},
+		},
+	})
+}
+
+// Another configuration manages a mapping entry of an inheriting workspace;
+// an instance mapping name that ToolJet returns as the same key fails at
+// plan time.
+func TestAccInstanceOIDC_collidesWithOtherRootsEntry(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(mapping string) string {
+		return env.config(instanceWithGroupSync(mapping))
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: func(*terraform.State) error {
+					marketing := env.workspaceID(t, "marketing")
+					env.modify(t, func(d *ssostate.Draft) error {
+						ws := d.Record.Workspace(marketing)
+						ws.Managed = true
+						ws.Mappings = map[string]string{"Developers": "marketing"}
+						d.RowEnabled[marketing] = true
+						return nil
+					})
+					return nil
+				},
+			},
+			{
+				Config: config(`group_mapping = { "developers" = "end-user" }`),
+				ExpectError: textPattern(`IdP groups "developers" and "Developers" of workspace ` +
+					`"marketing"`),
 			},
 		},
 	})

@@ -130,8 +130,9 @@ type inheritedConflictError struct {
 
 func (e *inheritedConflictError) Error() string {
 	return fmt.Sprintf("The instance mapping (group_sync.group_mapping of tooljet_instance_oidc) "+
-		"maps IdP group %q to %q, and workspace %s inherits it, but this tooljet_group_mapping "+
-		"maps the same IdP group to %q. An IdP group maps to one ToolJet group. Change one of "+
+		"maps IdP group %q to %q, and workspace %s inherits it, but a tooljet_group_mapping of "+
+		"that workspace, in this configuration or another one, maps the same IdP group to %q. "+
+		"An IdP group maps to one ToolJet group. Change one of "+
 		"them, or give the workspace its own group_mapping in its tooljet_workspace_group_sync.",
 		e.idpGroup, e.inherited, e.workspace, e.target)
 }

@@ -110,11 +110,25 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 
+	instanceReadKeys := make(map[string]string, len(planned.mapping))
+	for name := range planned.mapping {
+		instanceReadKeys[mapping.ToolJetReadKey(name)] = name
+	}
 	for workspaceID, entries := range r.data.registry.allMappings(pc.snap) {
 		if view.ownsMapping[workspaceID] {
 			continue
 		}
 		for idpGroup, target := range entries {
+			if name, ok := instanceReadKeys[mapping.ToolJetReadKey(idpGroup)]; ok && name != idpGroup {
+				resp.Diagnostics.AddAttributeError(groupSyncPath,
+					"Instance mapping collides with a tooljet_group_mapping",
+					(&readKeyCollisionError{workspace: workspaceLabel(ctx, r.data.store,
+						workspaceID), a: name, b: idpGroup}).Error()+" The first name is in "+
+						"this instance mapping, and the second is a tooljet_group_mapping entry of "+
+						"that workspace, in this configuration or another one, which inherits the "+
+						"instance mapping.")
+				continue
+			}
 			inherited, ok := planned.mapping[idpGroup]
 			if !ok || mapping.NormalizeTarget(inherited) == mapping.NormalizeTarget(target) {
 				continue

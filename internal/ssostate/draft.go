@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tooljet/terraform-provider-tooljet/internal/client"
+	"github.com/tooljet/terraform-provider-tooljet/internal/mapping"
 )
 
 // InstanceSettings are the instance OIDC values that tooljet_instance_oidc
@@ -61,6 +62,9 @@ type Draft struct {
 	// Label, when not nil, names a workspace in warnings in place of its ID.
 	Label func(workspaceID string) string
 
+	// initial is Record as the operation found it.
+	initial Record
+
 	// workspaces are the IDs of the active workspaces. Rows of other
 	// workspaces are neither written nor kept.
 	workspaces map[string]bool
@@ -104,6 +108,7 @@ func newDraft(base *Snapshot, defaultWorkspaceID string, workspaces map[string]b
 		Base:               base,
 		DefaultWorkspaceID: defaultWorkspaceID,
 		Attempt:            attempt,
+		initial:            record.Clone(),
 		Record:             record,
 		RowEnabled:         map[string]bool{},
 		ReplaceForeign:     map[string]bool{},
@@ -258,6 +263,17 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			// again like a new row.
 			enabled = current == nil || current.Enabled || retired
 		}
+		if !toggled && !retired && !d.touches(id, desired) {
+			// A row that this change leaves alone is kept as it is, also when
+			// it differs from the record (changed in ToolJet's UI, or removed):
+			// repairing it is the job of the resource that manages it, and
+			// another resource's write must not fail on it or revert it.
+			if current != nil {
+				items = append(items, client.GroupSyncItem{OrganizationID: id})
+				expect.rows[id] = nil
+			}
+			continue
+		}
 		if current != nil && current.ClaimName == desired.ClaimName && current.Enabled == enabled &&
 			SameAsRead(desired.Mapping, current.MappingRead) {
 			items = append(items, client.GroupSyncItem{OrganizationID: id})
@@ -278,6 +294,10 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 				return nil, false, &ForeignEntriesError{WorkspaceID: id, Keys: foreign,
 					RecordMissing: !base.RecordFound}
 			}
+		}
+		names := slices.Collect(maps.Keys(desired.Mapping))
+		if collisions := mapping.ReadKeyCollisions(names); len(collisions) > 0 {
+			return nil, false, &CollidingNamesError{WorkspaceID: id, Collision: collisions[0]}
 		}
 		claimName, groupMapping := desired.ClaimName, maps.Clone(desired.Mapping)
 		items = append(items, client.GroupSyncItem{
@@ -462,6 +482,50 @@ func mergeMaps(maps ...map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// touches reports whether the change writes a workspace's row: the resource
+// that manages the row writes it, a change of what the row should hold
+// writes it, and a write of the instance settings writes the row of the
+// default workspace when that inherits.
+func (d *Draft) touches(id string, desired DesiredRow) bool {
+	if d.ReplaceForeign[id] {
+		return true
+	}
+	if !d.Base.WantsRow(d.initial, id, d.DefaultWorkspaceID) {
+		return true
+	}
+	if d.Instance != nil && id == d.DefaultWorkspaceID {
+		if ws := d.Record.Lookup(id); ws == nil || !ws.Managed {
+			return true
+		}
+	}
+	before := Desired(d.initial, id, d.Base.InstanceClaimName())
+	return before.ClaimName != desired.ClaimName || !maps.Equal(before.Mapping, desired.Mapping)
+}
+
+// CollidingNamesError stops a write of a row whose mapping would have two
+// IdP group names that ToolJet returns as the same key, such as an
+// inherited instance entry and a tooljet_group_mapping entry. ToolJet would
+// store both and return one of them, so one group would silently get the
+// other's ToolJet group.
+type CollidingNamesError struct {
+	WorkspaceID string
+	// WorkspaceLabel names the workspace in the message in place of its ID.
+	WorkspaceLabel string
+	Collision      *mapping.ReadKeyCollisionError
+}
+
+func (e *CollidingNamesError) Error() string {
+	label := e.WorkspaceLabel
+	if label == "" {
+		label = e.WorkspaceID
+	}
+	return fmt.Sprintf("The group mapping of workspace %s would hold both %q and %q, which "+
+		"ToolJet returns as the same key %q, so one of them would take the other's ToolJet "+
+		"group at login. The names come from the instance mapping and the workspace's own "+
+		"entries. Rename or remove one of them", label, e.Collision.Name, e.Collision.Other,
+		e.Collision.ReadKey)
 }
 
 // ForeignEntriesError reports mapping entries that the provider did not
