@@ -29,6 +29,9 @@ func configureData(value any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
+// instanceWhat names the object of tooljet_instance_oidc in write errors.
+const instanceWhat = "instance OIDC settings"
+
 // modify applies op to the instance SSO object through the store. It reports
 // a failure as the error of the operation ("create", "update" or "delete")
 // on what, the object that the resource manages, and adds the change's
@@ -40,7 +43,8 @@ func modify(ctx context.Context, data *providerData, operation, what string,
 		return op(d)
 	}
 	result, err := data.store.Modify(ctx, labelled)
-	if err != nil && data.registry.waitForInstanceWrite(ctx, err) {
+	// tooljet_instance_oidc never waits for its own write.
+	if err != nil && what != instanceWhat && data.registry.waitForInstanceWrite(ctx, err) {
 		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc finished its write")
 		result, err = data.store.Modify(ctx, labelled)
 	}

@@ -30,8 +30,10 @@ type planRegistry struct {
 	instance *plannedInstance
 	// instanceAdded is closed when tooljet_instance_oidc registers.
 	instanceAdded chan struct{}
-	// instanceWritten is closed when tooljet_instance_oidc has finished its
-	// create or update.
+	// instanceStarted is closed when tooljet_instance_oidc starts its create
+	// or update, and instanceWritten when it has finished it.
+	instanceStarted     chan struct{}
+	instanceStartedOnce sync.Once
 	instanceWritten     chan struct{}
 	instanceWrittenOnce sync.Once
 	// instanceWaitTimedOut is set after a wait for the instance timed out:
@@ -131,6 +133,7 @@ type plannedMapping struct {
 func newPlanRegistry() *planRegistry {
 	return &planRegistry{
 		instanceAdded:   make(chan struct{}),
+		instanceStarted: make(chan struct{}),
 		instanceWritten: make(chan struct{}),
 		workspaces:      map[string][]*plannedWorkspaceSync{},
 		mappings:        map[string]*workspaceMappings{},
@@ -237,10 +240,12 @@ func (r *planRegistry) instanceSetsSecret() bool {
 	return r.instance != nil && !r.instance.destroy && r.instance.setsSecret
 }
 
-// instanceWriteDone records that tooljet_instance_oidc has finished its
-// create or update, whether or not it succeeded.
-func (r *planRegistry) instanceWriteDone() {
-	r.instanceWrittenOnce.Do(func() { close(r.instanceWritten) })
+// instanceWriteStarted records that tooljet_instance_oidc has started its
+// create or update. It returns the function that records its end, whether
+// or not it succeeded.
+func (r *planRegistry) instanceWriteStarted() (done func()) {
+	r.instanceStartedOnce.Do(func() { close(r.instanceStarted) })
+	return func() { r.instanceWrittenOnce.Do(func() { close(r.instanceWritten) }) }
 }
 
 // maxInstanceWait bounds how long a write waits for tooljet_instance_oidc
@@ -269,6 +274,17 @@ func (r *planRegistry) waitForInstanceWrite(ctx context.Context, err error) bool
 		((secretMissing && r.instance.setsSecret) || (recordMissing && r.instance.writes))
 	r.mu.Unlock()
 	if !fixes {
+		return false
+	}
+	// Terraform may reject the instance's plan, and then never applies it:
+	// wait for the write to start before waiting for it to end.
+	startTimer := time.NewTimer(instancePlanWait)
+	defer startTimer.Stop()
+	select {
+	case <-r.instanceStarted:
+	case <-startTimer.C:
+		return false
+	case <-ctx.Done():
 		return false
 	}
 	timer := time.NewTimer(maxInstanceWait)

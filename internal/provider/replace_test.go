@@ -102,3 +102,70 @@ func TestAccInstanceOIDC_collidesWithOtherRootsEntry(t *testing.T) {
 		},
 	})
 }
+
+// A replacement whose new IdP group another resource already maps fails at
+// plan time, before the apply deletes the old entry.
+func TestAccReplace_newKeyIsChecked(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(second string) string {
+		return env.config(workspaceLookup + instanceWithGroupSync("") + marketingSync +
+			groupMappingConfig("Developers", "builder") + fmt.Sprintf(`
+resource "tooljet_group_mapping" "second" {
+  workspace_id  = tooljet_workspace_group_sync.marketing.workspace_id
+  idp_group     = %q
+  tooljet_group = "marketing"
+}
+`, second))
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config("Engineers")},
+			{
+				// PlanOnly: without the plan-time check the plan succeeds.
+				Config:   config("Developers"),
+				PlanOnly: true,
+				ExpectError: textPattern(`already has a tooljet_group_mapping for IdP group ` +
+					`"Developers"`),
+			},
+			{
+				Config: config("Engineers"),
+				Check:  env.checkStoredKeys(t, "marketing", "Developers", "Engineers"),
+			},
+		},
+	})
+}
+
+// Terraform plans the replacement of a tainted resource as a create, and
+// the object it finds in ToolJet is the resource's own.
+func TestAccReplace_tainted(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := env.config(workspaceLookup + instanceWithGroupSync("") + marketingSync +
+		groupMappingConfig("Developers", "builder") +
+		workspaceOIDCConfig(env.workspaceID(t, "sales"), "Okta", `  client_secret = "s"`))
+	addresses := []string{"tooljet_workspace_group_sync.marketing", "tooljet_group_mapping.test",
+		"tooljet_workspace_oidc.test"}
+	var checks []plancheck.PlanCheck
+	for _, address := range addresses {
+		checks = append(checks, plancheck.ExpectResourceAction(address,
+			plancheck.ResourceActionDestroyBeforeCreate))
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config:           config,
+				Taint:            addresses,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
+				Check:            env.checkStoredKeys(t, "marketing", "Developers"),
+			},
+		},
+	})
+}

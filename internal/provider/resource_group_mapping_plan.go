@@ -37,6 +37,14 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	workspaceID := model.WorkspaceID.ValueString()
 	idpGroup := model.IdPGroup.ValueString()
 	target := model.ToolJetGroup.ValueString()
+	// A new workspace or IdP group replaces the resource: the entry is new,
+	// and the checks of a create apply to it.
+	newEntry := req.State.Raw.IsNull()
+	if !newEntry && !destroy {
+		var prior groupMappingModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		newEntry = !prior.WorkspaceID.Equal(model.WorkspaceID) || !prior.IdPGroup.Equal(model.IdPGroup)
+	}
 
 	pc := loadPlanContext(ctx, r.data, &resp.Diagnostics)
 	if pc == nil {
@@ -55,11 +63,20 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// The entries of other resources are checked before this one registers,
 	// so that it does not find itself.
 	if existing, ok := r.data.registry.mappingEntry(pc.snap, workspaceID, idpGroup); ok &&
-		req.State.Raw.IsNull() {
+		newEntry {
 		_, stored := pc.snap.StoredMappings(workspaceID)[idpGroup]
-		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
-			(&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing,
-				plannedOnly: !stored}).Error())
+		detail := (&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing,
+			plannedOnly: !stored}).Error()
+		if stored && req.State.Raw.IsNull() && existing == target {
+			// Terraform plans the replacement of a tainted resource as a
+			// create, and the stored entry may be the resource's own: the
+			// apply, which deletes it first, decides.
+			resp.Diagnostics.AddAttributeWarning(path.Root("idp_group"), "Duplicate group mapping",
+				detail+" "+ownObjectNote)
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
+				detail)
+		}
 	}
 	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
 		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
@@ -136,6 +153,13 @@ func (e *inheritedConflictError) Error() string {
 		"them, or give the workspace its own group_mapping in its tooljet_workspace_group_sync.",
 		e.idpGroup, e.inherited, e.workspace, e.target)
 }
+
+// ownObjectNote ends a plan-time warning about an object that ToolJet
+// already stores, which may be the resource's own when Terraform replaces a
+// tainted resource.
+const ownObjectNote = "If this is the resource's own object, which Terraform replaces because " +
+	"it is tainted, the apply deletes it first and this is no problem. Otherwise the apply " +
+	"fails."
 
 // duplicateMappingError reports a second entry for the same IdP group.
 type duplicateMappingError struct {

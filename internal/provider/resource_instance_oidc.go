@@ -50,8 +50,9 @@ func (r *instanceOIDCResource) Configure(_ context.Context, req resource.Configu
 
 func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp *resource.CreateResponse) {
-	// Group sync writes of this run may wait for the secret this writes.
-	defer r.data.registry.instanceWriteDone()
+	// Group sync writes of this run may wait for the secret or the record
+	// that this writes.
+	defer r.data.registry.instanceWriteStarted()()
 	var plan, config instanceOIDCModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -65,7 +66,7 @@ func (r *instanceOIDCResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	change := plan.change(config, true, false)
-	result := modify(ctx, r.data, "create", "instance OIDC settings", func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "create", instanceWhat, func(d *ssostate.Draft) error {
 		ownEarlierWrite := d.Attempt > 1 && d.Base.ClientID == change.settings.ClientID
 		if d.Base.ClientID != "" && !ownEarlierWrite {
 			return &alreadyConfiguredError{clientID: d.Base.ClientID}
@@ -146,8 +147,9 @@ func (r *instanceOIDCResource) warnIfUnlicensed(ctx context.Context, diags *diag
 
 func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp *resource.UpdateResponse) {
-	// Group sync writes of this run may wait for the secret this writes.
-	defer r.data.registry.instanceWriteDone()
+	// Group sync writes of this run may wait for the secret or the record
+	// that this writes.
+	defer r.data.registry.instanceWriteStarted()()
 	var plan, state, config instanceOIDCModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -163,7 +165,7 @@ func (r *instanceOIDCResource) Update(ctx context.Context, req resource.UpdateRe
 
 	versionChanged := !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion)
 	change := plan.change(config, false, versionChanged)
-	result := modify(ctx, r.data, "update", "instance OIDC settings", func(d *ssostate.Draft) error {
+	result := modify(ctx, r.data, "update", instanceWhat, func(d *ssostate.Draft) error {
 		if !d.Base.Exists || d.Base.ClientID == "" {
 			return errInstanceOIDCGone
 		}
@@ -195,7 +197,7 @@ func (r *instanceOIDCResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	defer cancel()
 
-	modify(ctx, r.data, "delete", "instance OIDC settings", func(d *ssostate.Draft) error {
+	modify(ctx, r.data, "delete", instanceWhat, func(d *ssostate.Draft) error {
 		d.Deleting = true
 		if !d.Base.Exists {
 			return nil

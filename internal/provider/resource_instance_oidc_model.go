@@ -110,6 +110,15 @@ func (c instanceChange) apply(d *ssostate.Draft) {
 		settings.ClaimName = d.Base.ClaimName
 		settings.GroupSyncEnabled = false
 		d.Instance = &settings
+		if !d.Base.RecordFound {
+			// NOTE: without the record the stored spelling of the instance
+			// mapping is unknown, so it is kept as ToolJet returns it. Group
+			// sync is off, and ToolJet's login reads the rows, which keep
+			// their own mappings, so a rewritten key here is assumed to
+			// change no sign-in.
+			d.Record.InstanceMapping = maps.Clone(d.Base.MappingRead)
+			d.ReplaceForeignInstanceMapping()
+		}
 		return
 	}
 	d.Instance = &settings

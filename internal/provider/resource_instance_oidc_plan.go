@@ -60,10 +60,11 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// After the read, so that a Community Edition gets its own error.
 	checkLicenseForCreate(ctx, req, r.data, &resp.Diagnostics)
-	if !req.State.Raw.IsNull() && !plan.GroupSync.IsNull() && pc.snap.Exists &&
-		!pc.snap.RecordFound {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !plan.GroupSync.IsNull() &&
+		pc.snap.Exists && !pc.snap.RecordFound {
 		// An update writes the record again. The unknown id makes the
-		// plan show that update even when no argument changed.
+		// plan show that update when no argument changed; any other
+		// change writes the record anyway.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"),
 			types.StringUnknown())...)
 		planned.writes = true

@@ -85,10 +85,21 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 				"tooljet_workspace_group_sync for workspace %s; a workspace can have only one. "+
 				"Remove the others.", label))
 	}
-	if ws := pc.snap.Record.Lookup(workspaceID); creating && ws != nil && ws.Managed &&
+	// A new workspace_id replaces the resource, and the checks of a create
+	// apply to the new workspace.
+	newWorkspace := creating || !state.WorkspaceID.Equal(plan.WorkspaceID)
+	if ws := pc.snap.Record.Lookup(workspaceID); newWorkspace && ws != nil && ws.Managed &&
 		pc.snap.Rows[workspaceID] != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Workspace already managed",
-			(&workspaceManagedError{workspace: label}).Error())
+		detail := (&workspaceManagedError{workspace: label}).Error()
+		if creating {
+			// A tainted resource is replaced by a plan that looks like a
+			// create: the apply, which removes its row first, decides.
+			resp.Diagnostics.AddAttributeWarning(path.Root("workspace_id"),
+				"Workspace already managed", detail+" "+ownObjectNote)
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("workspace_id"),
+				"Workspace already managed", detail)
+		}
 	}
 	if !plan.GroupMapping.IsNull() {
 		if entries := r.data.registry.mappingsOf(pc.snap, workspaceID); len(entries) > 0 {

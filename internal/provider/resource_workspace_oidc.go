@@ -744,17 +744,25 @@ func (r *workspaceOIDCResource) ModifyPlan(ctx context.Context, req resource.Mod
 		&resp.Diagnostics)
 }
 
-// checkClientIDFree reports on client_id when a create, or a change of the
-// client ID, would give the workspace a second provider with the same
-// client ID. It reads the workspace's providers only in those two cases. A
+// checkClientIDFree reports on client_id when a create, a move to another
+// workspace, or a change of the client ID would give the workspace a second
+// provider with the same client ID. It reads the workspace's providers only
+// in those cases. A
 // failed read skips the check, because the apply checks again under the lock.
 func (r *workspaceOIDCResource) checkClientIDFree(ctx context.Context,
 	req resource.ModifyPlanRequest, workspaceID, clientID string, diags *diag.Diagnostics) {
-	var ownID, priorClientID types.String
+	var ownID, priorClientID, priorWorkspaceID types.String
 	if !req.State.Raw.IsNull() {
 		diags.Append(req.State.GetAttribute(ctx, path.Root("id"), &ownID)...)
 		diags.Append(req.State.GetAttribute(ctx, path.Root("client_id"), &priorClientID)...)
-		if diags.HasError() || priorClientID.ValueString() == clientID {
+		diags.Append(req.State.GetAttribute(ctx, path.Root("workspace_id"), &priorWorkspaceID)...)
+		if diags.HasError() {
+			return
+		}
+		if priorWorkspaceID.ValueString() != workspaceID {
+			// A new workspace replaces the provider, which is then new there.
+			ownID = types.StringNull()
+		} else if priorClientID.ValueString() == clientID {
 			return
 		}
 	}
@@ -770,11 +778,19 @@ func (r *workspaceOIDCResource) checkClientIDFree(ctx context.Context,
 			p.ConfigString(mapping.ToolJetReadKey(oidcKeyClientID)) != clientID {
 			continue
 		}
-		diags.AddAttributeError(path.Root("client_id"), "Workspace OIDC provider already exists",
-			(&providerExistsError{
-				workspace: workspaceLabel(ctx, r.data.store, workspaceID),
-				clientID:  clientID, configID: p.ID, envManaged: p.UseEnvConfig,
-			}).Error())
+		detail := (&providerExistsError{
+			workspace: workspaceLabel(ctx, r.data.store, workspaceID),
+			clientID:  clientID, configID: p.ID, envManaged: p.UseEnvConfig,
+		}).Error()
+		if req.State.Raw.IsNull() {
+			// A tainted resource is replaced by a plan that looks like a
+			// create: the apply, which deletes the provider first, decides.
+			diags.AddAttributeWarning(path.Root("client_id"),
+				"Workspace OIDC provider already exists", detail+" "+ownObjectNote)
+		} else {
+			diags.AddAttributeError(path.Root("client_id"),
+				"Workspace OIDC provider already exists", detail)
+		}
 		return
 	}
 }

@@ -577,9 +577,10 @@ const RecordMissingHelp = "ToolJet's instance OIDC settings no longer contain th
 	"of each IdP group name, because ToolJet returns the names rewritten. Without it the " +
 	"provider does not write over these entries, so that it cannot break a name. To " +
 	"recover, remove the workspaces that Terraform manages from the group sync table in " +
-	"ToolJet's UI and save, then run terraform apply: it writes tooljet_instance_oidc and " +
-	"the record again, and creates the workspace rows and mapping entries with their " +
-	"configured spelling."
+	"ToolJet's UI and save, then run terraform apply: it updates tooljet_instance_oidc, " +
+	"which writes the record again, and creates the workspace rows and mapping entries with " +
+	"their configured spelling. Run the apply in the configuration that manages " +
+	"tooljet_instance_oidc first, and apply again if a group sync resource ran before it."
 
 // SecretUnknownError reports that the configs object cannot be written back
 // without the client secret, which ToolJet did not return.
