@@ -263,6 +263,11 @@ func (r *groupMappingResource) write(ctx context.Context, plan groupMappingModel
 			if _, err := findWorkspace(ctx, r.data.store, workspaceID); err != nil {
 				return err
 			}
+			if !d.Base.RecordFound && d.Base.Rows[workspaceID] != nil {
+				return fmt.Errorf("workspace %s is in ToolJet's group sync table, but the "+
+					"provider cannot tell whether Terraform manages it. %s", label,
+					ssostate.RecordMissingHelp)
+			}
 			return &notInTableError{workspace: label}
 		}
 		ws := d.Record.Workspace(workspaceID)

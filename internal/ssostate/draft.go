@@ -567,7 +567,9 @@ func (e *ForeignEntriesError) Error() string {
 		"provider cannot write these entries back with their exact spelling and would break "+
 		"them. Manage each of them in Terraform (a tooljet_group_mapping resource, or the "+
 		"group_mapping of the resource that owns this mapping, spelled as the IdP sends it) or "+
-		"remove them in ToolJet's UI, then apply again.", where, strings.Join(quoted, ", "))
+		"remove them in ToolJet's UI, then apply again. If another Terraform run that does not "+
+		"share this machine's lock file wrote at the same time, its entries appear here too: "+
+		"apply again once it has finished.", where, strings.Join(quoted, ", "))
 }
 
 // RecordMissingHelp explains a missing provider record and how to recover.
