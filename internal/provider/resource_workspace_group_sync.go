@@ -99,12 +99,14 @@ func (r *workspaceGroupSyncResource) Schema(ctx context.Context, _ resource.Sche
 			},
 			"effective_claim_name": schema.StringAttribute{
 				Computed:    true,
-				Description: "The claim name ToolJet applies to this workspace.",
+				Description: "The claim name that this workspace's group sync row holds, which " +
+					"ToolJet applies while instance group sync is on.",
 			},
 			"effective_group_mapping": schema.MapAttribute{
 				ElementType: types.StringType,
 				Computed:    true,
-				Description: "The mapping ToolJet applies to this workspace: the override, or the " +
+				Description: "The mapping that this workspace's group sync row holds, which " +
+					"ToolJet applies while instance group sync is on: the override, or the " +
 					"inherited instance mapping plus `tooljet_group_mapping` entries.",
 			},
 			"timeouts": timeoutsAttribute(ctx),
