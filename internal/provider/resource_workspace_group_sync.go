@@ -98,7 +98,7 @@ func (r *workspaceGroupSyncResource) Schema(ctx context.Context, _ resource.Sche
 				Validators: []validator.Map{groupMappingValidator()},
 			},
 			"effective_claim_name": schema.StringAttribute{
-				Computed:    true,
+				Computed: true,
 				Description: "The claim name that this workspace's group sync row holds, which " +
 					"ToolJet applies while instance group sync is on.",
 			},
