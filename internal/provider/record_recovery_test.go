@@ -198,3 +198,37 @@ func TestAccGroupMapping_entryRemovedInUI(t *testing.T) {
 		},
 	})
 }
+
+// A ToolJet that returns mapping keys as stored, not rewritten, must give
+// the same results as one that rewrites them.
+func TestAccGroupMapping_keysReturnedAsStored(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t, func(o *emulator.Options) { o.KeepMappingKeys = true })
+	env.requireEmulator(t)
+	config := env.config(workspaceLookup + instanceWithGroupSync(
+		`group_mapping = { "Everyone" = "end-user" }`) + marketingSync +
+		groupMappingConfig("Brand Team", "marketing") + `
+resource "tooljet_group_mapping" "second" {
+  workspace_id  = tooljet_workspace_group_sync.marketing.workspace_id
+  idp_group     = "Campaign Managers"
+  tooljet_group = "builder"
+}
+`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: env.checkStoredKeys(t, "marketing", "Brand Team", "Campaign Managers",
+					"Everyone"),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -139,7 +139,7 @@ func (r *groupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		removeMissingRow(ctx, r.data, workspaceID, "tooljet_group_mapping", resp)
 		return
 	}
-	target, found := row.MappingRead[mapping.ToolJetReadKey(idpGroup)]
+	target, found := ssostate.LookupRead(row.MappingRead, idpGroup)
 	if !found {
 		tflog.Warn(ctx, "Group mapping entry not found, removing it from state",
 			map[string]any{"workspace_id": workspaceID, "idp_group": idpGroup})

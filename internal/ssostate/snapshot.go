@@ -112,8 +112,24 @@ func (s *Snapshot) HasEntry(workspaceID, name string) bool {
 	if row == nil {
 		return false
 	}
-	_, ok := row.MappingRead[mapping.ToolJetReadKey(name)]
+	_, ok := LookupRead(row.MappingRead, name)
 	return ok
+}
+
+// LookupRead returns the target of an IdP group name in a mapping as
+// ToolJet returned it. The keys are compared as ToolJet rewrites them, so
+// the lookup also works for a ToolJet that returns keys as stored.
+func LookupRead(read map[string]string, name string) (string, bool) {
+	readKey := mapping.ToolJetReadKey(name)
+	if target, ok := read[readKey]; ok {
+		return target, true
+	}
+	for key, target := range read {
+		if mapping.ToolJetReadKey(key) == readKey {
+			return target, true
+		}
+	}
+	return "", false
 }
 
 // NewSnapshot decodes an instance OIDC row (nil when the instance has none).
