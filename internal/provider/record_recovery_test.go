@@ -232,3 +232,58 @@ resource "tooljet_group_mapping" "second" {
 		},
 	})
 }
+
+// The default workspace's inheriting row belongs to tooljet_instance_oidc,
+// which repairs it after an edit or a removal in ToolJet's UI.
+func TestAccInstanceOIDC_defaultRowEditedInUI(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := env.config(instanceWithGroupSync(`group_mapping = { "Everyone" = "end-user" }`))
+	editRow := func() {
+		id := env.workspaceID(t, "my-workspace")
+		err := env.emulator.Update(func(st *emulator.State) error {
+			for _, g := range st.GroupSyncsFor(st.InstanceOIDC().ID) {
+				if g.OrganizationID != nil && *g.OrganizationID == id {
+					g.ClaimName = "edited"
+					delete(g.GroupMapping, "Everyone")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("editing the default row: %v", err)
+		}
+	}
+	repaired := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(instanceOIDCAddress, plancheck.ResourceActionUpdate),
+		},
+	}
+	checkRepaired := env.checkRow(t, "my-workspace", func(row *ssostate.Row) error {
+		if row == nil || row.ClaimName != "groups" || row.MappingRead["everyone"] != "end-user" {
+			return fmt.Errorf("the default row is %+v, expected the instance values", row)
+		}
+		return nil
+	})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{PreConfig: editRow, Config: config, ConfigPlanChecks: repaired, Check: checkRepaired},
+			{
+				PreConfig:        func() { env.removeRowInUI(t, "my-workspace") },
+				Config:           config,
+				ConfigPlanChecks: repaired,
+				Check:            checkRepaired,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -74,6 +74,18 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"removes. This plan updates tooljet_instance_oidc to write the instance values "+
 				"and the record again.")
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !plan.GroupSync.IsNull() &&
+		planned.defaultInherits && defaultRowDrifted(pc) {
+		// The inheriting default workspace's row is this resource's to
+		// keep: no other resource writes it.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"),
+			types.StringUnknown())...)
+		planned.writes = true
+		resp.Diagnostics.AddWarning("Default workspace's group sync row changed",
+			"The group sync row of the default workspace no longer holds the instance claim "+
+				"name and mapping that it inherits; it was changed or removed outside Terraform. "+
+				"This plan updates tooljet_instance_oidc to write it again.")
+	}
 	if req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
 		planned.writes = true
 	}
@@ -145,6 +157,25 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 			func(string) path.Path { return groupSyncPath },
 			&resp.Diagnostics)
 	}
+}
+
+// defaultRowDrifted reports whether the default workspace, inheriting the
+// instance values and managed by no tooljet_workspace_group_sync, has a row
+// that differs from them or has none.
+func defaultRowDrifted(pc *planContext) bool {
+	snap := pc.snap
+	if !snap.RecordFound || pc.defaultWorkspace == "" {
+		return false
+	}
+	if ws := snap.Record.Lookup(pc.defaultWorkspace); ws != nil && (ws.Managed || ws.Retired) {
+		return false
+	}
+	row := snap.Rows[pc.defaultWorkspace]
+	if row == nil {
+		return true
+	}
+	desired := ssostate.Desired(snap.Record, pc.defaultWorkspace, snap.InstanceClaimName())
+	return row.ClaimName != desired.ClaimName || !ssostate.SameAsRead(desired.Mapping, row.MappingRead)
 }
 
 // setsSecret reports whether applying the plan writes a client secret:
