@@ -169,3 +169,44 @@ func TestAccReplace_tainted(t *testing.T) {
 		},
 	})
 }
+
+// A disabled workspace planned before the enabled one, here forced by
+// depends_on, must not fail the plan as if it switched off the last one.
+func TestAccWorkspaceGroupSync_disabledPlannedFirst(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	config := env.config(workspaceLookup + instanceWithGroupSync(
+		"default_workspace_inherits = false") + `
+resource "tooljet_workspace_group_sync" "marketing" {
+  workspace_id = data.tooljet_workspace.marketing.id
+  enabled      = false
+}
+
+resource "tooljet_workspace_group_sync" "sales" {
+  workspace_id = data.tooljet_workspace.sales.id
+
+  depends_on = [tooljet_workspace_group_sync.marketing]
+}
+`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				env.checkRow(t, "marketing", func(row *ssostate.Row) error {
+					if row == nil || row.Enabled {
+						return fmt.Errorf("row %+v, expected a switched-off row", row)
+					}
+					return nil
+				}),
+				env.checkRow(t, "sales", func(row *ssostate.Row) error {
+					if row == nil || !row.Enabled {
+						return fmt.Errorf("row %+v, expected an enabled row", row)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}

@@ -69,8 +69,20 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 			resp.Diagnostics.AddError("Last enabled workspace", noEnabledWorkspaceDetail(change))
 			return
 		}
-		resp.Diagnostics.AddAttributeError(path.Root("enabled"), "Last enabled workspace",
-			noEnabledWorkspaceDetail(change))
+		if !creating && state.Enabled.ValueBool() && !plan.Enabled.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("enabled"), "Last enabled workspace",
+				noEnabledWorkspaceDetail(change))
+		} else {
+			// A new or unchanged row switches nothing off, and resources
+			// that Terraform plans later may enable a workspace.
+			resp.Diagnostics.AddAttributeWarning(path.Root("enabled"),
+				"No enabled workspace in the group sync table", fmt.Sprintf("Instance group "+
+					"sync is on, but no workspace in the group sync table, or planned so far, "+
+					"has it enabled, and workspace %s does not either. Unless another resource "+
+					"of this plan enables one, group sync has no effect: set enabled = true on "+
+					"one tooljet_workspace_group_sync, or keep default_workspace_inherits = true "+
+					"on tooljet_instance_oidc.", label))
+		}
 	}
 	if destroy {
 		return
