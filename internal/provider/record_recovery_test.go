@@ -287,3 +287,23 @@ func TestAccInstanceOIDC_defaultRowEditedInUI(t *testing.T) {
 		},
 	})
 }
+
+// Respelling an instance mapping name as another name that ToolJet returns
+// alike reaches the rows of inheriting workspaces.
+func TestAccInstanceOIDC_respelledKeyReachesRows(t *testing.T) {
+	parallel(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(name string) string {
+		return env.config(instanceWithGroupSync(fmt.Sprintf(`group_mapping = { %q = "builder" }`,
+			name)))
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(testOptions{}),
+		Steps: []resource.TestStep{
+			{Config: config("AppBuilders"), Check: env.checkStoredKeys(t, "my-workspace", "AppBuilders")},
+			{Config: config("app_builders"), Check: env.checkStoredKeys(t, "my-workspace", "app_builders")},
+		},
+	})
+}

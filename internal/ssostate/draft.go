@@ -274,8 +274,12 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 			}
 			continue
 		}
+		// ToolJet returns two spellings of a name alike, so a respelled
+		// name is found in the record, not in the row.
+		respelled := d.Base.RecordFound &&
+			!maps.Equal(Desired(d.initial, id, d.Base.InstanceClaimName()).Mapping, desired.Mapping)
 		if current != nil && current.ClaimName == desired.ClaimName && current.Enabled == enabled &&
-			SameAsRead(desired.Mapping, current.MappingRead) {
+			SameAsRead(desired.Mapping, current.MappingRead) && !respelled {
 			items = append(items, client.GroupSyncItem{OrganizationID: id})
 			expect.rows[id] = &rowExpectation{desired.ClaimName, desired.Mapping, enabled}
 			continue
