@@ -43,7 +43,7 @@ func modify(ctx context.Context, data *providerData, operation, what string,
 		return op(d)
 	}
 	result, err := data.store.Modify(ctx, labelled)
-	// tooljet_instance_oidc never waits for its own write.
+	// The what check keeps tooljet_instance_oidc from waiting for itself.
 	if err != nil && what != instanceWhat && data.registry.waitForInstanceWrite(ctx, err) {
 		tflog.Debug(ctx, "Writing again after tooljet_instance_oidc finished its write")
 		result, err = data.store.Modify(ctx, labelled)

@@ -168,6 +168,22 @@ func checkLicenseForCreate(ctx context.Context, req resource.ModifyPlanRequest, 
 			"OIDC provider. Install a license whose plan includes OIDC, then plan again.")
 }
 
+// addStoredObjectDiag reports, at plan time, an object that ToolJet already
+// stores where the resource would create one. Terraform plans the
+// replacement of a tainted resource as a create, so when mayBeOwn is true
+// the object may be the resource's own. That is a warning, and the apply,
+// which deletes the tainted object first, decides. Otherwise it is an error.
+func addStoredObjectDiag(diags *diag.Diagnostics, at path.Path, summary, detail string,
+	mayBeOwn bool) {
+	if !mayBeOwn {
+		diags.AddAttributeError(at, summary, detail)
+		return
+	}
+	diags.AddAttributeWarning(at, summary, detail+" If this is the resource's own object, "+
+		"which Terraform replaces because it is tainted, the apply deletes it first and this "+
+		"is no problem. Otherwise the apply fails.")
+}
+
 // warnSecretUnreadable warns, for a resource that plans a write of the
 // instance SSO settings, when ToolJet returns its client ID without a secret
 // and tooljet_instance_oidc does not store one in this run. Every write

@@ -266,6 +266,7 @@ func (r *planRegistry) waitForInstanceWrite(ctx context.Context, err error) bool
 	if !secretMissing && !recordMissing {
 		return false
 	}
+
 	if !r.waitForInstance(ctx, instancePlanWait) {
 		return false
 	}
@@ -276,21 +277,22 @@ func (r *planRegistry) waitForInstanceWrite(ctx context.Context, err error) bool
 	if !fixes {
 		return false
 	}
-	// Terraform may reject the instance's plan, and then never applies it:
-	// wait for the write to start before waiting for it to end.
-	startTimer := time.NewTimer(instancePlanWait)
-	defer startTimer.Stop()
-	select {
-	case <-r.instanceStarted:
-	case <-startTimer.C:
-		return false
-	case <-ctx.Done():
+
+	// Terraform may reject the instance's plan and then never applies it,
+	// so the write must start soon before its end is awaited.
+	if !waitClosed(ctx, r.instanceStarted, instancePlanWait) {
 		return false
 	}
-	timer := time.NewTimer(maxInstanceWait)
+	return waitClosed(ctx, r.instanceWritten, maxInstanceWait)
+}
+
+// waitClosed waits until ch is closed, for at most timeout, and reports
+// whether it was.
+func waitClosed(ctx context.Context, ch <-chan struct{}, timeout time.Duration) bool {
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
-	case <-r.instanceWritten:
+	case <-ch:
 		return true
 	case <-timer.C:
 		return false

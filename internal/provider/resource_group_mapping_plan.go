@@ -67,16 +67,8 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 		_, stored := pc.snap.StoredMappings(workspaceID)[idpGroup]
 		detail := (&duplicateMappingError{workspace: label, idpGroup: idpGroup, target: existing,
 			plannedOnly: !stored}).Error()
-		if stored && req.State.Raw.IsNull() && existing == target {
-			// Terraform plans the replacement of a tainted resource as a
-			// create, and the stored entry may be the resource's own: the
-			// apply, which deletes it first, decides.
-			resp.Diagnostics.AddAttributeWarning(path.Root("idp_group"), "Duplicate group mapping",
-				detail+" "+ownObjectNote)
-		} else {
-			resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "Duplicate group mapping",
-				detail)
-		}
+		addStoredObjectDiag(&resp.Diagnostics, path.Root("idp_group"), "Duplicate group mapping",
+			detail, stored && req.State.Raw.IsNull() && existing == target)
 	}
 	if other, ok := r.data.registry.collidingMapping(pc.snap, workspaceID, idpGroup); ok {
 		resp.Diagnostics.AddAttributeError(path.Root("idp_group"), "IdP group names collide",
@@ -153,13 +145,6 @@ func (e *inheritedConflictError) Error() string {
 		"them, or give the workspace its own group_mapping in its tooljet_workspace_group_sync.",
 		e.idpGroup, e.inherited, e.workspace, e.target)
 }
-
-// ownObjectNote ends a plan-time warning about an object that ToolJet
-// already stores, which may be the resource's own when Terraform replaces a
-// tainted resource.
-const ownObjectNote = "If this is the resource's own object, which Terraform replaces because " +
-	"it is tainted, the apply deletes it first and this is no problem. Otherwise the apply " +
-	"fails."
 
 // duplicateMappingError reports a second entry for the same IdP group.
 type duplicateMappingError struct {

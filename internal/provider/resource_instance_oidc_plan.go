@@ -60,31 +60,31 @@ func (r *instanceOIDCResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// After the read, so that a Community Edition gets its own error.
 	checkLicenseForCreate(ctx, req, r.data, &resp.Diagnostics)
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !plan.GroupSync.IsNull() &&
-		pc.snap.Exists && !pc.snap.RecordFound {
-		// An update writes the record again. The unknown id makes the
-		// plan show that update when no argument changed; any other
-		// change writes the record anyway.
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"),
-			types.StringUnknown())...)
-		planned.writes = true
-		resp.Diagnostics.AddWarning("Provider record missing in ToolJet",
-			"ToolJet's instance OIDC settings do not contain the provider's record (the configs "+
-				"key "+ssostate.RecordKey+"), which a save of those settings in ToolJet's UI "+
-				"removes. This plan updates tooljet_instance_oidc to write the instance values "+
-				"and the record again.")
+	// A plan without changes still updates the instance when ToolJet lost
+	// what only this resource writes. The unknown id makes the plan show that
+	// update. A plan with other changes writes both anyway.
+	unchanged := !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) &&
+		!plan.GroupSync.IsNull()
+	var summary, rewrite string
+	switch {
+	case unchanged && pc.snap.Exists && !pc.snap.RecordFound:
+		summary = "Provider record missing in ToolJet"
+		rewrite = "ToolJet's instance OIDC settings do not contain the provider's record (the " +
+			"configs key " + ssostate.RecordKey + "), which a save of those settings in " +
+			"ToolJet's UI removes. This plan updates tooljet_instance_oidc to write the " +
+			"instance values and the record again."
+	case unchanged && planned.defaultInherits && defaultRowDrifted(pc):
+		// No other resource writes the row of an inheriting default workspace.
+		summary = "Default workspace's group sync row changed"
+		rewrite = "The group sync row of the default workspace no longer contains the instance " +
+			"claim name and mapping that it inherits, because it was changed or removed " +
+			"outside Terraform. This plan updates tooljet_instance_oidc to write it again."
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !plan.GroupSync.IsNull() &&
-		planned.defaultInherits && defaultRowDrifted(pc) {
-		// The inheriting default workspace's row is this resource's to
-		// keep: no other resource writes it.
+	if rewrite != "" {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"),
 			types.StringUnknown())...)
 		planned.writes = true
-		resp.Diagnostics.AddWarning("Default workspace's group sync row changed",
-			"The group sync row of the default workspace no longer holds the instance claim "+
-				"name and mapping that it inherits; it was changed or removed outside Terraform. "+
-				"This plan updates tooljet_instance_oidc to write it again.")
+		resp.Diagnostics.AddWarning(summary, rewrite)
 	}
 	if req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
 		planned.writes = true

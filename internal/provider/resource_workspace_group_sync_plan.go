@@ -102,16 +102,9 @@ func (r *workspaceGroupSyncResource) ModifyPlan(ctx context.Context, req resourc
 	newWorkspace := creating || !state.WorkspaceID.Equal(plan.WorkspaceID)
 	if ws := pc.snap.Record.Lookup(workspaceID); newWorkspace && ws != nil && ws.Managed &&
 		pc.snap.Rows[workspaceID] != nil {
-		detail := (&workspaceManagedError{workspace: label}).Error()
-		if creating {
-			// A tainted resource is replaced by a plan that looks like a
-			// create: the apply, which removes its row first, decides.
-			resp.Diagnostics.AddAttributeWarning(path.Root("workspace_id"),
-				"Workspace already managed", detail+" "+ownObjectNote)
-		} else {
-			resp.Diagnostics.AddAttributeError(path.Root("workspace_id"),
-				"Workspace already managed", detail)
-		}
+		addStoredObjectDiag(&resp.Diagnostics, path.Root("workspace_id"),
+			"Workspace already managed", (&workspaceManagedError{workspace: label}).Error(),
+			creating)
 	}
 	if !plan.GroupMapping.IsNull() {
 		if entries := r.data.registry.mappingsOf(pc.snap, workspaceID); len(entries) > 0 {

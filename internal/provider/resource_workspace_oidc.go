@@ -782,15 +782,8 @@ func (r *workspaceOIDCResource) checkClientIDFree(ctx context.Context,
 			workspace: workspaceLabel(ctx, r.data.store, workspaceID),
 			clientID:  clientID, configID: p.ID, envManaged: p.UseEnvConfig,
 		}).Error()
-		if req.State.Raw.IsNull() {
-			// A tainted resource is replaced by a plan that looks like a
-			// create: the apply, which deletes the provider first, decides.
-			diags.AddAttributeWarning(path.Root("client_id"),
-				"Workspace OIDC provider already exists", detail+" "+ownObjectNote)
-		} else {
-			diags.AddAttributeError(path.Root("client_id"),
-				"Workspace OIDC provider already exists", detail)
-		}
+		addStoredObjectDiag(diags, path.Root("client_id"), "Workspace OIDC provider already exists",
+			detail, req.State.Raw.IsNull())
 		return
 	}
 }

@@ -265,9 +265,9 @@ func (d *Draft) buildRows(expect *expectation) ([]client.GroupSyncItem, bool, er
 		}
 		if !toggled && !retired && !d.touches(id, desired) {
 			// A row that this change leaves alone is kept as it is, also when
-			// it differs from the record (changed in ToolJet's UI, or removed):
-			// repairing it is the job of the resource that manages it, and
-			// another resource's write must not fail on it or revert it.
+			// it was changed or removed in ToolJet's UI. Only the resource that
+			// manages it repairs it, so other writes neither fail on it nor
+			// revert it.
 			if current != nil {
 				items = append(items, client.GroupSyncItem{OrganizationID: id})
 				expect.rows[id] = nil
@@ -488,10 +488,10 @@ func mergeMaps(maps ...map[string]string) map[string]string {
 	return out
 }
 
-// touches reports whether the change writes a workspace's row: the resource
-// that manages the row writes it, a change of what the row should hold
-// writes it, and a write of the instance settings writes the row of the
-// default workspace when that inherits.
+// touches reports whether the change writes a workspace's row. The resource
+// that manages the row writes it, and so does a change of what the row
+// should contain. A write of the instance settings also writes the row of
+// an inheriting default workspace.
 func (d *Draft) touches(id string, desired DesiredRow) bool {
 	if d.ReplaceForeign[id] {
 		return true
